@@ -1,0 +1,63 @@
+package execworker
+
+import (
+	_ "embed"
+	"fmt"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/procmigrate/procmigrate/analyzers/internal/analyzerdoc"
+	"github.com/procmigrate/procmigrate/analyzers/internal/workers"
+)
+
+//go:embed doc.go
+var doc string
+
+// category is the diagnostic category of every report.
+const category = "worker"
+
+// Analyzer reports worker processes that re-execute the running binary.
+var Analyzer = &analysis.Analyzer{
+	Name:     "execworker",
+	Doc:      analyzerdoc.MustSection(doc, "execworker"),
+	URL:      "https://github.com/procmigrate/procmigrate/blob/main/docs/analyzers.md#execworker",
+	Requires: []*analysis.Analyzer{workers.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	model := pass.ResultOf[workers.Analyzer].(*workers.Model)
+	for _, s := range model.Spawns {
+		pass.Report(analysis.Diagnostic{
+			Pos:      s.Call.Pos(),
+			End:      s.Call.End(),
+			Category: category,
+			Message:  message(s, pass.Pkg),
+		})
+	}
+	return nil, nil
+}
+
+// message describes spawn s: what it starts, as which role, and whether
+// the role's serving code was found, which decides if it can become a
+// goroutine.
+func message(s *workers.Spawn, pkg *types.Package) string {
+	ctor := "Command"
+	if s.Ctx != nil {
+		ctor = "CommandContext"
+	}
+	head := fmt.Sprintf("worker spawned with exec.%s re-executes this binary (%s)", ctor, s.Self)
+	d := s.Dispatch
+	switch {
+	case len(s.Args) == 0:
+		return head + " without a role argument"
+	case s.Role == "":
+		return head + " with a non-constant role"
+	case d == nil:
+		return fmt.Sprintf("%s as role %q; no dispatch for the role found in this package", head, s.Role)
+	case d.Serve == nil:
+		return fmt.Sprintf("%s as role %q handled inline in %s; move the branch into a function to run it as a goroutine", head, s.Role, d.Func.Name.Name)
+	}
+	return fmt.Sprintf("%s as role %q served by %s; it can run as a goroutine", head, s.Role, workers.FuncString(d.Serve, pkg))
+}

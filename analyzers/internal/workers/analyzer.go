@@ -1,0 +1,60 @@
+package workers
+
+import (
+	"go/types"
+	"reflect"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Analyzer computes the Model of a package once for every analyzer that
+// reports on workers; its result is a *Model, empty when the package does
+// not import os/exec and so cannot spawn a worker.
+var Analyzer = &analysis.Analyzer{
+	Name:       "workers",
+	Doc:        "find worker processes that re-execute the running binary",
+	Run:        run,
+	ResultType: reflect.TypeFor[*Model](),
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	if !importsExec(pass.Pkg) {
+		return &Model{}, nil // no spawn, so no worker to describe
+	}
+	return Find(pass.Files, pass.TypesInfo, pass.Pkg), nil
+}
+
+// FuncString names fn as code in pkg would: serve, or (*server).serve for
+// a method.
+func FuncString(fn *types.Func, pkg *types.Package) string {
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		if fn.Pkg() != pkg && fn.Pkg() != nil {
+			return fn.Pkg().Name() + "." + fn.Name()
+		}
+		return fn.Name()
+	}
+	t := types.TypeString(recv.Type(), types.RelativeTo(pkg))
+	if _, ok := types.Unalias(recv.Type()).(*types.Pointer); ok {
+		return "(" + t + ")." + fn.Name()
+	}
+	return t + "." + fn.Name()
+}
+
+// TypeList names message types relative to pkg as an English list:
+// "task", "task and result", "a, b and c".
+func TypeList(ts []types.Type, pkg *types.Package) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = types.TypeString(t, types.RelativeTo(pkg))
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	last := len(names) - 1
+	return strings.Join(names[:last], ", ") + " and " + names[last]
+}

@@ -1,0 +1,13 @@
+package pipeipc_test
+
+import (
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/procmigrate/procmigrate/analyzers/pipeipc"
+)
+
+func Test(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), pipeipc.Analyzer, "agentswarm")
+}

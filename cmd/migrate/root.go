@@ -1,0 +1,140 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/procmigrate/procmigrate/rewrite"
+)
+
+// cliEnv is what a command may touch of the outside world. main fills it
+// from the process; nothing else reads os.Stdout, os.Stderr or the working
+// directory.
+type cliEnv struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Dir    string // working directory that -C is resolved against
+
+	// Rewrite computes a rewrite; main sets it to rewrite.Run.
+	Rewrite func(rewrite.Config) (*rewrite.Result, error)
+
+	chdir string // value of the -C flag
+}
+
+func newRootCmd(env *cliEnv) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "migrate",
+		Short: "Find and migrate self-re-executing worker processes to goroutines",
+		Long: `migrate finds Go programs that run worker agents by re-executing their own
+binary with os/exec and talking to them over stdin/stdout pipes, and rewrites
+those workers into goroutines connected by in-memory pipes or typed channels.
+
+Exit codes: 0 success, 1 error, 3 check found something.`,
+		Example: `  migrate check ./...
+  migrate rewrite -C ./service ./...
+  migrate rewrite --write ./cmd/server`,
+		Version:       moduleVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.PersistentFlags().StringVarP(&env.chdir, "dir", "C", "",
+		"run as if started in `dir` (must be inside a Go module)")
+	root.AddCommand(newCheckCmd(env), newRewriteCmd(env))
+	return root
+}
+
+// moduleVersion is the version of the module the binary was built from,
+// "(devel)" for a build from a checkout.
+func moduleVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}
+
+// moduleDir resolves the -C flag to an absolute directory and checks that
+// it lies inside a Go module, so that a bad directory is reported as such
+// rather than as whatever the go command makes of it.
+func (env *cliEnv) moduleDir() (string, error) {
+	dir := env.chdir
+	if dir == "" {
+		dir = env.Dir
+	} else if !filepath.IsAbs(dir) {
+		dir = filepath.Join(env.Dir, dir)
+	}
+	dir = filepath.Clean(dir)
+
+	// Check the directory.
+	info, err := os.Stat(dir)
+	if err != nil {
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return "", fmt.Errorf("open directory %s: %w", dir, err)
+	}
+	if !info.IsDir() {
+		return "", fmt.Errorf("open directory %s: not a directory", dir)
+	}
+
+	// Find go.mod here or above.
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return dir, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("%s is not inside a Go module (no go.mod)", dir)
+		}
+	}
+}
+
+// patterns returns the package patterns of a command line, "./..." when
+// there are none, after checking that each directory pattern (./x, ../x/...,
+// /abs/x) names a directory that exists under dir: the go command would
+// otherwise report it in words of its own, or not at all.
+func patterns(dir string, args []string) ([]string, error) {
+	if len(args) == 0 {
+		return []string{"./..."}, nil
+	}
+	for _, p := range args {
+		root, ok := patternDir(p)
+		if !ok {
+			continue // an import path, or a wildcard inside a name
+		}
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(dir, root)
+		}
+		if info, err := os.Stat(root); err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("pattern %s matched no packages", p)
+		}
+	}
+	return args, nil
+}
+
+// patternDir returns the directory a file system pattern is rooted at:
+// "." for "./...", "x" for "./x".
+func patternDir(pattern string) (string, bool) {
+	local := pattern == "." || pattern == ".." || filepath.IsAbs(pattern) ||
+		strings.HasPrefix(pattern, "./") || strings.HasPrefix(pattern, "../")
+	if !local {
+		return "", false
+	}
+	root := strings.TrimSuffix(pattern, "/...")
+	if root == "." || root == "" {
+		return ".", true
+	}
+	if strings.Contains(root, "...") {
+		return "", false
+	}
+	return root, true
+}

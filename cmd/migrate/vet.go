@@ -1,0 +1,28 @@
+package main
+
+import (
+	"strings"
+
+	"golang.org/x/tools/go/analysis/unitchecker"
+)
+
+// isVetInvocation reports whether args are go vet running migrate as its
+// -vettool: asking for its version (-V=full) or flags (-flags), or
+// handing it the configuration file of one package unit (*.cfg).
+func isVetInvocation(args []string) bool {
+	if len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg") {
+		return true
+	}
+	for _, arg := range args {
+		if arg == "-flags" || strings.HasPrefix(arg, "-V=") {
+			return true
+		}
+	}
+	return false
+}
+
+// runVetTool speaks the go vet tool protocol through unitchecker, which
+// reads os.Args, prints to os.Stdout and os.Stderr, and exits.
+func runVetTool() {
+	unitchecker.Main(suite...)
+}

@@ -1,0 +1,151 @@
+package rewrite
+
+import (
+	"bytes"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestAgentswarmEndToEnd migrates the shipped example in a copy and checks
+// what a user would: the result builds, passes go vet, prints exactly what
+// the original printed when run with the race detector, starts no worker
+// processes, keeps every comment, and a second run changes nothing.
+func TestAgentswarmEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the example twice")
+	}
+	dir := copyTree(t, filepath.Join("..", "testdata", "agentswarm"))
+	want := goCmd(t, dir, "run", ".", "-agents", "8", "-tasks", "120")
+	comments := commentTexts(t, dir)
+
+	res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
+	if err != nil {
+		t.Fatalf("rewrite: %v", err)
+	}
+	if len(res.Sites) != 1 || res.Sites[0].Level != TypedChannels {
+		t.Fatalf("sites = %+v, want one converted to typed channels", res.Sites)
+	}
+	writeResult(t, res)
+
+	goCmd(t, dir, "build", "./...")
+	goCmd(t, dir, "vet", "./...")
+	got := goCmd(t, dir, "run", "-race", ".", "-agents", "8", "-tasks", "120")
+	if got != want {
+		t.Errorf("migrated output differs\n--- original\n%s--- migrated\n%s", want, got)
+	}
+
+	// No worker process is left: the program's own files no longer use
+	// os/exec.
+	for _, f := range goFiles(t, dir) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(src, []byte(`"os/exec"`)) {
+			t.Errorf("%s still imports os/exec", filepath.Base(f))
+		}
+	}
+
+	// Every comment of the original is still there.
+	after := commentTexts(t, dir)
+	for c, n := range comments {
+		if after[c] < n {
+			t.Errorf("comment lost: %q", c)
+		}
+	}
+
+	// A second run changes nothing.
+	again, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
+	if err != nil {
+		t.Fatalf("second rewrite: %v", err)
+	}
+	if len(again.Files) != 0 {
+		t.Errorf("second rewrite changes %d files, first %s", len(again.Files), again.Files[0].Path)
+	}
+}
+
+// goCmd runs the go command in dir and returns its standard output.
+func goCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.String()
+}
+
+// copyTree copies the directory src into a new temporary directory.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func writeResult(t *testing.T, res *Result) {
+	t.Helper()
+	for _, f := range res.Files {
+		if err := os.WriteFile(f.Path, f.New, f.Mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func goFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// commentTexts counts the comment lines of the Go files in dir.
+func commentTexts(t *testing.T, dir string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	fset := token.NewFileSet()
+	for _, name := range goFiles(t, dir) {
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range f.Comments {
+			for _, c := range g.List {
+				out[strings.TrimSpace(c.Text)]++
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,667 @@
+// Package inproc is the runtime that procmigrate copies into a migrated
+// package. It stands in for the part of os/exec that a program used to run
+// its own binary as a worker: the worker's serving code runs on a goroutine
+// and the standard streams become in-memory pipes, or typed message queues
+// once both ends agree on a message type.
+//
+// The rewriter copies this file verbatim, changing only the package clause,
+// so everything here must use the standard library alone and keep to names
+// that start with inproc.
+package inproc
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"sync"
+)
+
+// inprocPipeCapacity is how many bytes a stream holds before a writer
+// blocks: the capacity of a Linux pipe, so a program that relied on the
+// pipe's buffering to write ahead of its reader does not deadlock.
+const inprocPipeCapacity = 64 << 10
+
+// inprocQueueCapacity is how many messages a stream holds before a sender
+// blocks. A JSON line is rarely shorter than 16 bytes, so this admits at
+// least what the pipe did.
+const inprocQueueCapacity = inprocPipeCapacity / 16
+
+// inprocServeFunc is a worker role's code as a function: argv is what the
+// child would have seen as os.Args, and the streams are its standard ones.
+// It returns nil where the child exited with status 0.
+type inprocServeFunc func(argv []string, stdin io.Reader, stdout, stderr io.Writer) error
+
+// inprocCmd runs a worker's serving code on a goroutine in place of a child
+// process. It has the methods of *exec.Cmd that such programs use, with the
+// same contract: pipes are asked for before Start, Wait joins the worker and
+// closes the parent's ends, a canceled context stops the worker, and a
+// failure reads like a child's exit status.
+type inprocCmd struct {
+	// Stdin, Stdout and Stderr play the part of the exec.Cmd fields: nil
+	// means empty input and discarded output.
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+
+	ctx   context.Context
+	argv  []string
+	serve inprocServeFunc
+
+	stdin, stdout, stderr *inprocStream
+
+	started bool
+	waited  bool
+	done    chan struct{} // closed when the worker goroutine returns
+	watched chan struct{} // closed when the context watcher returns
+	err     error         // the worker's result, set before done closes
+	killed  bool          // the context ended the worker; guarded by mu
+	mu      sync.Mutex
+	locks   []*inprocLockedWriter // released when the worker returns
+}
+
+// newInprocCmd prepares a worker the way exec.CommandContext prepares a
+// child: name and arg become argv, and nothing runs until Start.
+func newInprocCmd(ctx context.Context, serve inprocServeFunc, name string, arg ...string) *inprocCmd {
+	if ctx == nil {
+		panic("newInprocCmd: nil Context")
+	}
+	return &inprocCmd{
+		ctx:   ctx,
+		argv:  append([]string{name}, arg...),
+		serve: serve,
+	}
+}
+
+// String returns the command line the worker stands for.
+func (c *inprocCmd) String() string { return strings.Join(c.argv, " ") }
+
+// StdinPipe returns the parent's end of the worker's standard input.
+// exec.Cmd's pipe methods set the field, so a pipe counts as a set field:
+// a second call, or Output after StdoutPipe, fails as it does there.
+func (c *inprocCmd) StdinPipe() (io.WriteCloser, error) {
+	if c.Stdin != nil || c.stdin != nil {
+		return nil, errors.New("exec: Stdin already set")
+	}
+	if c.started {
+		return nil, errors.New("exec: StdinPipe after process started")
+	}
+	c.stdin = newInprocStream()
+	return &inprocWriteEnd{c.stdin}, nil
+}
+
+// StdoutPipe returns the parent's end of the worker's standard output.
+func (c *inprocCmd) StdoutPipe() (io.ReadCloser, error) {
+	if c.Stdout != nil || c.stdout != nil {
+		return nil, errors.New("exec: Stdout already set")
+	}
+	if c.started {
+		return nil, errors.New("exec: StdoutPipe after process started")
+	}
+	c.stdout = newInprocStream()
+	return &inprocReadEnd{c.stdout}, nil
+}
+
+// StderrPipe returns the parent's end of the worker's standard error.
+func (c *inprocCmd) StderrPipe() (io.ReadCloser, error) {
+	if c.Stderr != nil || c.stderr != nil {
+		return nil, errors.New("exec: Stderr already set")
+	}
+	if c.started {
+		return nil, errors.New("exec: StderrPipe after process started")
+	}
+	c.stderr = newInprocStream()
+	return &inprocReadEnd{c.stderr}, nil
+}
+
+// Start runs the worker on a new goroutine and returns at once.
+func (c *inprocCmd) Start() error {
+	if c.started {
+		return errors.New("exec: already started")
+	}
+	if err := c.ctx.Err(); err != nil {
+		// exec.Cmd closes the parent's ends when Start fails, so a
+		// parent that reads or writes them anyway does not hang.
+		c.closeParentEnds()
+		return err
+	}
+	c.started = true
+
+	// Give the worker its ends of the streams: a pipe where the parent
+	// asked for one, the parent's own reader or writer where it set a
+	// field, and an empty or discarding stream otherwise.
+	var stdin io.Reader = inprocEmpty{}
+	switch {
+	case c.stdin != nil:
+		stdin = &inprocReadEnd{c.stdin}
+	case c.Stdin != nil:
+		stdin = c.Stdin
+	}
+	stdout, stderr := c.outputs()
+
+	c.done = make(chan struct{})
+	c.watched = make(chan struct{})
+	go c.run(stdin, stdout, stderr)
+	go c.watch()
+	return nil
+}
+
+// outputs returns the writers the worker's stdout and stderr go to. Two
+// fields holding the same writer share one lock, as exec.Cmd promises that
+// at most one goroutine writes to such a writer at a time; distinct writers
+// are locked too, since several workers may share one.
+func (c *inprocCmd) outputs() (stdout, stderr io.Writer) {
+	stdout, stderr = io.Discard, io.Discard
+	if c.stdout != nil {
+		stdout = &inprocWriteEnd{c.stdout}
+	} else if c.Stdout != nil {
+		stdout = c.lockWriter(c.Stdout)
+	}
+	if c.stderr != nil {
+		stderr = &inprocWriteEnd{c.stderr}
+	} else if c.Stderr != nil {
+		stderr = c.lockWriter(c.Stderr)
+	}
+	return stdout, stderr
+}
+
+// lockWriter returns the lock for w that every running worker shares, and
+// holds it until this worker returns. A lock made per command would not
+// stop two workers handed one bytes.Buffer from writing to it at once.
+func (c *inprocCmd) lockWriter(w io.Writer) *inprocLockedWriter {
+	l := inprocAcquireWriter(w)
+	c.locks = append(c.locks, l)
+	return l
+}
+
+// run is the worker goroutine. A panic is recovered and reported the way the
+// runtime reports it in a child: the value and stack on stderr, exit
+// status 2.
+func (c *inprocCmd) run(stdin io.Reader, stdout, stderr io.Writer) {
+	defer close(c.done)
+	defer c.closeWorkerEnds()
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(stderr, "panic: %v\n\n%s", v, debug.Stack())
+			c.err = &inprocExitError{code: 2}
+		}
+	}()
+	c.err = c.serve(c.argv, stdin, stdout, stderr)
+}
+
+// closeWorkerEnds does what the kernel does when a child exits: the
+// parent reads what is left and then EOF, and writes to stdin fail.
+func (c *inprocCmd) closeWorkerEnds() {
+	for _, l := range c.locks {
+		l.release()
+	}
+	if c.stdin != nil {
+		c.stdin.closeRead(io.ErrClosedPipe)
+	}
+	if c.stdout != nil {
+		c.stdout.closeWrite(nil)
+	}
+	if c.stderr != nil {
+		c.stderr.closeWrite(nil)
+	}
+}
+
+// watch stops the worker when the context ends first, the way
+// exec.CommandContext kills the child: the worker's reads and writes fail,
+// and the parent reads what was already written and then EOF. A worker
+// that never touches its streams runs until it returns by itself.
+func (c *inprocCmd) watch() {
+	defer close(c.watched)
+	select {
+	case <-c.done:
+		return
+	case <-c.ctx.Done():
+	}
+	// select picks at random when both are ready, but a worker that
+	// already returned was not stopped by the context: as exec.Cmd does
+	// for a process that is already done, inject no error.
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	c.mu.Lock()
+	c.killed = true
+	c.mu.Unlock()
+	if c.stdin != nil {
+		c.stdin.closeRead(io.ErrClosedPipe)
+		c.stdin.closeWrite(io.ErrClosedPipe)
+	}
+	for _, s := range []*inprocStream{c.stdout, c.stderr} {
+		if s != nil {
+			s.failWrites(io.ErrClosedPipe)
+			s.closeWrite(nil)
+		}
+	}
+}
+
+// Wait waits for the worker to return, then closes the parent's ends of the
+// pipes. Its error reads like the one exec.Cmd.Wait returns for a child.
+func (c *inprocCmd) Wait() error {
+	if !c.started {
+		return errors.New("exec: not started")
+	}
+	if c.waited {
+		return errors.New("exec: Wait was already called")
+	}
+	c.waited = true
+	<-c.done
+	<-c.watched
+	c.closeParentEnds()
+
+	c.mu.Lock()
+	killed := c.killed
+	c.mu.Unlock()
+	if killed {
+		return &inprocExitError{code: -1, signal: "killed"}
+	}
+	return c.err
+}
+
+// closeParentEnds closes the pipe ends that StdinPipe, StdoutPipe and
+// StderrPipe returned, as exec.Cmd closes its parentIOPipes.
+func (c *inprocCmd) closeParentEnds() {
+	if c.stdin != nil {
+		c.stdin.closeWrite(io.ErrClosedPipe)
+	}
+	for _, s := range []*inprocStream{c.stdout, c.stderr} {
+		if s != nil {
+			s.closeRead(io.ErrClosedPipe)
+		}
+	}
+}
+
+// Run starts the worker and waits for it.
+func (c *inprocCmd) Run() error {
+	if err := c.Start(); err != nil {
+		return err
+	}
+	return c.Wait()
+}
+
+// Output runs the worker and returns what it wrote to stdout.
+func (c *inprocCmd) Output() ([]byte, error) {
+	if c.Stdout != nil || c.stdout != nil {
+		return nil, errors.New("exec: Stdout already set")
+	}
+	var out inprocBuffer
+	c.Stdout = &out
+	err := c.Run()
+	return out.bytes(), err
+}
+
+// CombinedOutput runs the worker and returns its stdout and stderr
+// interleaved.
+func (c *inprocCmd) CombinedOutput() ([]byte, error) {
+	if c.Stdout != nil || c.stdout != nil {
+		return nil, errors.New("exec: Stdout already set")
+	}
+	if c.Stderr != nil || c.stderr != nil {
+		return nil, errors.New("exec: Stderr already set")
+	}
+	var out inprocBuffer
+	c.Stdout = &out
+	c.Stderr = &out
+	err := c.Run()
+	return out.bytes(), err
+}
+
+// inprocExitError is a worker's failure, worded as exec.ExitError words a
+// child's: "exit status 1", or "signal: killed" when its context ended it.
+type inprocExitError struct {
+	code   int
+	signal string
+}
+
+func (e *inprocExitError) Error() string {
+	if e.signal != "" {
+		return "signal: " + e.signal
+	}
+	return fmt.Sprintf("exit status %d", e.code)
+}
+
+// ExitCode returns the status the worker exited with, or -1 if it was
+// stopped, as (*os.ProcessState).ExitCode does.
+func (e *inprocExitError) ExitCode() int { return e.code }
+
+// inprocExit is what os.Exit(code) becomes in a worker's serving code: nil
+// for status 0, an exit error otherwise.
+func inprocExit(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return &inprocExitError{code: code}
+}
+
+// inprocStream is one standard stream between the parent and a worker. It
+// carries bytes like a pipe, or messages once an encoder and a decoder of
+// the same type are made on its two ends. Closing the write side lets the
+// reader drain and then see EOF; closing the read side makes writes fail.
+type inprocStream struct {
+	mu   sync.Mutex
+	cond sync.Cond
+
+	buf  []byte // bytes written and not yet read
+	msgs any    // *inprocQueue[T] once a typed end is made
+	werr error  // writes fail with this once the reader is gone
+	rerr error  // reads return this once buf is drained and writes ended
+}
+
+func newInprocStream() *inprocStream {
+	s := &inprocStream{}
+	s.cond.L = &s.mu
+	return s
+}
+
+func (s *inprocStream) write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for len(p) > 0 {
+		for s.werr == nil && s.rerr == nil && len(s.buf) >= inprocPipeCapacity {
+			s.cond.Wait()
+		}
+		if s.werr != nil {
+			return n, s.werr
+		}
+		if s.rerr != nil {
+			return n, io.ErrClosedPipe
+		}
+		k := min(len(p), inprocPipeCapacity-len(s.buf))
+		s.buf = append(s.buf, p[:k]...)
+		p = p[k:]
+		n += k
+		s.cond.Broadcast()
+	}
+	return n, nil
+}
+
+func (s *inprocStream) read(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.buf) == 0 && s.rerr == nil {
+		s.cond.Wait()
+	}
+	if len(s.buf) == 0 {
+		return 0, s.rerr
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	if len(s.buf) == 0 {
+		s.buf = nil // let an idle stream hold no memory
+	}
+	s.cond.Broadcast()
+	return n, nil
+}
+
+// closeWrite ends the stream for writers; readers see err, or EOF when err
+// is nil, after what is buffered. The first close wins.
+func (s *inprocStream) closeWrite(err error) {
+	if err == nil {
+		err = io.EOF
+	}
+	s.mu.Lock()
+	if s.rerr == nil {
+		s.rerr = err
+	}
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// closeRead ends the stream for readers: later reads and writes fail with
+// err and anything buffered is dropped.
+func (s *inprocStream) closeRead(err error) {
+	s.mu.Lock()
+	if s.werr == nil {
+		s.werr = err
+	}
+	if s.rerr == nil {
+		s.rerr = err
+	}
+	s.buf = nil
+	if d, ok := s.msgs.(interface{ drop() }); ok {
+		d.drop()
+	}
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// failWrites makes later writes fail with err but, unlike closeRead, keeps
+// what is buffered readable: the parent of a killed child still reads what
+// the child wrote before it died.
+func (s *inprocStream) failWrites(err error) {
+	s.mu.Lock()
+	if s.werr == nil {
+		s.werr = err
+	}
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// inprocReadEnd and inprocWriteEnd are the two ends of a stream as the
+// program sees them: an io.ReadCloser and an io.WriteCloser.
+type inprocReadEnd struct{ s *inprocStream }
+
+func (r *inprocReadEnd) Read(p []byte) (int, error) { return r.s.read(p) }
+func (r *inprocReadEnd) Close() error {
+	r.s.closeRead(io.ErrClosedPipe)
+	return nil
+}
+
+type inprocWriteEnd struct{ s *inprocStream }
+
+func (w *inprocWriteEnd) Write(p []byte) (int, error) { return w.s.write(p) }
+func (w *inprocWriteEnd) Close() error {
+	w.s.closeWrite(nil)
+	return nil
+}
+
+// inprocQueue holds the messages of a stream whose two ends agreed on T.
+type inprocQueue[T any] struct {
+	items []T
+}
+
+func (q *inprocQueue[T]) drop() { q.items = nil }
+
+// inprocQueueOf returns the stream's queue of T, making it on first use.
+// The caller holds s.mu. Both ends were checked to use the same T when the
+// program was rewritten, so a mismatch is a broken invariant.
+func inprocQueueOf[T any](s *inprocStream) *inprocQueue[T] {
+	if s.msgs == nil {
+		s.msgs = &inprocQueue[T]{}
+	}
+	q, ok := s.msgs.(*inprocQueue[T])
+	if !ok {
+		panic(fmt.Sprintf("inproc: stream carries %T, not messages of %T", s.msgs, *new(T)))
+	}
+	return q
+}
+
+func inprocSend[T any](s *inprocStream, v T) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := inprocQueueOf[T](s)
+	for s.werr == nil && s.rerr == nil && len(q.items) >= inprocQueueCapacity {
+		s.cond.Wait()
+	}
+	if s.werr != nil {
+		return s.werr
+	}
+	if s.rerr != nil {
+		return io.ErrClosedPipe
+	}
+	q.items = append(q.items, v)
+	s.cond.Broadcast()
+	return nil
+}
+
+func inprocReceive[T any](s *inprocStream) (T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := inprocQueueOf[T](s)
+	for len(q.items) == 0 && s.rerr == nil {
+		s.cond.Wait()
+	}
+	var v T
+	if len(q.items) == 0 {
+		return v, s.rerr
+	}
+	v = q.items[0]
+	q.items[0] = *new(T) // drop references the message held
+	q.items = q.items[1:]
+	if len(q.items) == 0 {
+		q.items = nil
+	}
+	s.cond.Broadcast()
+	return v, nil
+}
+
+// inprocEncoder stands where a json.Encoder wrote messages of type T to a
+// worker's stream. Over an in-process stream it hands each value to the
+// other end as it is, with no encoding; over anything else, such as the
+// real os.Stdout when the binary still runs as a child, it writes JSON
+// exactly as before.
+type inprocEncoder[T any] struct {
+	s   *inprocStream
+	enc *json.Encoder
+}
+
+func newInprocEncoder[T any](w io.Writer) *inprocEncoder[T] {
+	if end, ok := w.(*inprocWriteEnd); ok {
+		return &inprocEncoder[T]{s: end.s}
+	}
+	return &inprocEncoder[T]{enc: json.NewEncoder(w)}
+}
+
+// Encode sends v.
+func (e *inprocEncoder[T]) Encode(v T) error {
+	if e.s == nil {
+		return e.enc.Encode(v)
+	}
+	return inprocSend(e.s, v)
+}
+
+// inprocDecoder stands where a json.Decoder read messages of type T; see
+// inprocEncoder. At the end of the stream Decode returns io.EOF, as the
+// JSON decoder did.
+type inprocDecoder[T any] struct {
+	s   *inprocStream
+	dec *json.Decoder
+}
+
+func newInprocDecoder[T any](r io.Reader) *inprocDecoder[T] {
+	if end, ok := r.(*inprocReadEnd); ok {
+		return &inprocDecoder[T]{s: end.s}
+	}
+	return &inprocDecoder[T]{dec: json.NewDecoder(r)}
+}
+
+// Decode receives the next message into *v.
+func (d *inprocDecoder[T]) Decode(v *T) error {
+	if d.s == nil {
+		return d.dec.Decode(v)
+	}
+	m, err := inprocReceive[T](d.s)
+	if err != nil {
+		return err
+	}
+	*v = m
+	return nil
+}
+
+// inprocEmpty is the standard input of a worker given none: always EOF.
+type inprocEmpty struct{}
+
+func (inprocEmpty) Read([]byte) (int, error) { return 0, io.EOF }
+
+// inprocLockedWriter serializes writes from workers to a writer the parent
+// handed over, which other workers may write to as well.
+type inprocLockedWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	shared bool // in inprocWriterLocks, set when made
+	refs   int  // running workers holding it; guarded by inprocWriterLocks
+}
+
+// inprocWriterLocks maps each writer that running workers hold in Stdout or
+// Stderr to its one lock. An entry goes when its last worker returns, so a
+// program that runs many workers with fresh buffers does not accumulate
+// them.
+var inprocWriterLocks = struct {
+	sync.Mutex
+	m map[io.Writer]*inprocLockedWriter
+}{m: map[io.Writer]*inprocLockedWriter{}}
+
+// inprocAcquireWriter returns the shared lock for w. A writer whose dynamic
+// type is not comparable cannot be a map key, nor be found equal to
+// another, as exec.Cmd finds, so it gets a lock of its own.
+func inprocAcquireWriter(w io.Writer) *inprocLockedWriter {
+	if !inprocComparable(w) {
+		return &inprocLockedWriter{w: w}
+	}
+	inprocWriterLocks.Lock()
+	defer inprocWriterLocks.Unlock()
+	l := inprocWriterLocks.m[w]
+	if l == nil {
+		l = &inprocLockedWriter{w: w, shared: true}
+		inprocWriterLocks.m[w] = l
+	}
+	l.refs++
+	return l
+}
+
+// release gives up one worker's hold on l.
+func (l *inprocLockedWriter) release() {
+	if !l.shared {
+		return
+	}
+	inprocWriterLocks.Lock()
+	defer inprocWriterLocks.Unlock()
+	if l.refs--; l.refs == 0 {
+		delete(inprocWriterLocks.m, l.w)
+	}
+}
+
+func (l *inprocLockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// inprocComparable reports whether w can be compared without a panic, as
+// exec.Cmd's interfaceEqual tells; comparing w with itself is the test.
+func inprocComparable(w io.Writer) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return w == w
+}
+
+// inprocBuffer collects output for Output and CombinedOutput.
+type inprocBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *inprocBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	return len(p), nil
+}
+
+func (b *inprocBuffer) bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf
+}

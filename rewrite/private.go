@@ -1,0 +1,395 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+
+	"github.com/procmigrate/procmigrate/analyzers/workers"
+)
+
+// privateVar is a package variable that worker code mutates and that the
+// rewrite makes private to each run of the worker's serving function:
+//
+//	var tally = map[string]int{}          func serveAgent(...) error {
+//	func serveAgent(...) error {      =>      var tally = map[string]int{}
+//		... handle(t) ...                      ... handle(tally, t) ...
+//	}                                      }
+//	func handle(t task) {                  func handle(tally map[string]int, t task) {
+//		tally[t.Kind]++                        tally[t.Kind]++
+//	}                                      }
+//
+// Each worker process had its own copy of the variable, made when the
+// process started; as goroutines they would share one. Declaring it in the
+// serving function, which runs once per worker, and handing it down to the
+// functions that use it keeps one copy per worker. Maps, pointers and
+// channels are handed down as they are; other types by pointer, with uses
+// written (*v).
+//
+// It applies only when nothing but worker code uses the variable and the
+// functions it is handed to are called only from worker code, and when its
+// initializer does nothing but build a value.
+type privateVar struct {
+	obj     *types.Var
+	decl    *ast.GenDecl // the package-level declaration, with one spec
+	root    *ast.FuncDecl
+	path    []*ast.FuncDecl // functions that get a parameter, root excluded
+	pointer bool            // handed down as *T
+}
+
+// planPrivate finds the package variables that worker code mutates and
+// plans to privatize each; it returns why it cannot when it cannot.
+//
+// TODO(procmigrate): a variable that the parent also uses, or that cannot
+// be privatized, should be guarded by a mutex with a note that its meaning
+// changes; for now the site is left unchanged.
+func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*privateVar, string) {
+	inReach := map[*ast.FuncDecl]bool{}
+	for _, fd := range reach {
+		inReach[fd] = true
+	}
+
+	// Find the mutated variables and the functions that use each.
+	users := map[*types.Var][]*ast.FuncDecl{}
+	var order []*types.Var
+	for _, fd := range reach {
+		for v := range mutatedVars(x, fd.Body) {
+			if _, seen := users[v]; !seen {
+				order = append(order, v)
+				users[v] = nil
+			}
+		}
+	}
+	for _, st := range d.Body {
+		for v := range mutatedVars(x, st) {
+			return nil, fmt.Sprintf("the branch for role %q itself changes package variable %s", d.Role, v.Name())
+		}
+	}
+	if len(order) == 0 {
+		return nil, ""
+	}
+	sort.Slice(order, func(i, j int) bool { return order[i].Pos() < order[j].Pos() })
+
+	root := x.decls[d.Serve]
+	if d.Serve == nil || root == nil {
+		return nil, fmt.Sprintf("worker code changes package variable %s and the role's serving function was not found", order[0].Name())
+	}
+	var out []*privateVar
+	for _, v := range order {
+		pv, why := planVar(x, v, root, reach)
+		if why != "" {
+			return nil, why
+		}
+		out = append(out, pv)
+	}
+	return out, ""
+}
+
+// planVar plans the privatization of v into root.
+func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDecl) (*privateVar, string) {
+	name := v.Name()
+	decl := x.varDecl[v]
+	if decl == nil || len(decl.Specs) != 1 || len(decl.Specs[0].(*ast.ValueSpec).Names) != 1 || x.isTestFile(decl) {
+		return nil, fmt.Sprintf("worker code changes package variable %s, which is not declared on its own", name)
+	}
+	if spec := decl.Specs[0].(*ast.ValueSpec); len(spec.Values) == 1 && !buildsValue(x, spec.Values[0]) {
+		return nil, fmt.Sprintf("worker code changes package variable %s, whose initializer does more than build a value", name)
+	}
+
+	if !canWriteType(v.Type()) {
+		return nil, fmt.Sprintf("worker code changes package variable %s, whose type %s cannot be written as a parameter", name, v.Type())
+	}
+
+	// Every use must be in a function that worker code runs.
+	refs := map[*ast.FuncDecl]bool{}
+	for id, obj := range x.info.Uses {
+		if obj != v {
+			continue
+		}
+		fd := x.enclosingFunc(id)
+		if fd == nil || !contains(reach, fd) && fd != root {
+			return nil, fmt.Sprintf("worker code changes package variable %s, which is also used at %s outside worker code", name, x.pos(id.Pos()))
+		}
+		refs[fd] = true
+	}
+
+	// The functions between root and the uses get a parameter; each must be
+	// called only, and only from functions that have the variable.
+	path := pathTo(x, root, reach, refs)
+	inPath := map[*ast.FuncDecl]bool{root: true}
+	for _, fd := range path {
+		inPath[fd] = true
+	}
+	for _, fd := range path {
+		fn := x.info.Defs[fd.Name]
+		for id, obj := range x.info.Uses {
+			if obj != fn {
+				continue
+			}
+			call, ok := x.parent[id].(*ast.CallExpr)
+			if sel, isSel := x.parent[id].(*ast.SelectorExpr); isSel && sel.Sel == id {
+				call, ok = x.parent[sel].(*ast.CallExpr)
+			}
+			if !ok || calleeIdent(call.Fun) != id {
+				return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is used as a value at %s", name, fd.Name.Name, x.pos(id.Pos()))
+			}
+			if caller := x.enclosingFunc(id); caller == nil || !inPath[caller] {
+				return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is also called at %s", name, fd.Name.Name, x.pos(id.Pos()))
+			}
+		}
+	}
+
+	pointer := true
+	switch v.Type().Underlying().(type) {
+	case *types.Map, *types.Pointer, *types.Chan:
+		pointer = assignedIn(x, v, path)
+	}
+	return &privateVar{obj: v, decl: decl, root: root, path: path, pointer: pointer}, ""
+}
+
+// pathTo returns the functions of reach, other than root, from which a
+// function in refs can be reached; root's own uses need no parameter.
+func pathTo(x *pkgIndex, root *ast.FuncDecl, reach []*ast.FuncDecl, refs map[*ast.FuncDecl]bool) []*ast.FuncDecl {
+	leads := map[*ast.FuncDecl]bool{}
+	for fd := range refs {
+		leads[fd] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, fd := range reach {
+			if leads[fd] {
+				continue
+			}
+			for _, c := range x.callees(fd.Body) {
+				if leads[c] {
+					leads[fd] = true
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	var out []*ast.FuncDecl
+	for _, fd := range reach {
+		if leads[fd] && fd != root {
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+func contains(fds []*ast.FuncDecl, fd *ast.FuncDecl) bool {
+	for _, f := range fds {
+		if f == fd {
+			return true
+		}
+	}
+	return false
+}
+
+// assignedIn reports whether any of fds assigns v itself or takes its
+// address, which a copy handed down by value would not see.
+func assignedIn(x *pkgIndex, v *types.Var, fds []*ast.FuncDecl) bool {
+	for _, fd := range fds {
+		found := false
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok || x.info.Uses[id] != v {
+				return !found
+			}
+			switch p := x.parent[id].(type) {
+			case *ast.AssignStmt:
+				for _, l := range p.Lhs {
+					found = found || l == ast.Expr(id)
+				}
+			case *ast.UnaryExpr:
+				found = found || p.Op == token.AND
+			case *ast.IncDecStmt:
+				found = true
+			case *ast.RangeStmt:
+				found = found || p.Key == ast.Expr(id) || p.Value == ast.Expr(id)
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// buildsValue reports whether e only builds a value: literals, composite
+// literals, make, new and conversions, which can run at any time with the
+// same result.
+func buildsValue(x *pkgIndex, e ast.Expr) bool {
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			ok = false
+		case *ast.CallExpr:
+			if tv, found := x.info.Types[n.Fun]; found && tv.IsType() {
+				return true // a conversion
+			}
+			if id := calleeIdent(n.Fun); id != nil {
+				if b, isB := x.info.Uses[id].(*types.Builtin); isB && (b.Name() == "make" || b.Name() == "new") {
+					return true
+				}
+			}
+			ok = false
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				ok = false
+			}
+		case *ast.Ident:
+			if obj, isVar := x.info.Uses[n].(*types.Var); isVar && obj.Parent() == obj.Pkg().Scope() {
+				ok = false // reads other package state
+			}
+		}
+		return ok
+	})
+	return ok
+}
+
+// mutatedVars returns the package variables of this package that n changes:
+// assigns, increments, takes the address of, stores into as a map, slice
+// or field, deletes from, hands to a call as a reference, or calls a method
+// with a pointer receiver on. Variables of sync and sync/atomic types are
+// synchronization, not state, and are left out.
+func mutatedVars(x *pkgIndex, n ast.Node) map[*types.Var]bool {
+	out := map[*types.Var]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		v, ok := x.isPkgVar(x.info.Uses[id])
+		if !ok || isSyncType(v.Type()) {
+			return true
+		}
+		if mutates(x, id) {
+			out[v] = true
+		}
+		return true
+	})
+	return out
+}
+
+// mutates reports whether the use of a variable at id can change it.
+func mutates(x *pkgIndex, id *ast.Ident) bool {
+	// Climb to the outermost expression that still denotes part of the
+	// variable: v, v[k], v.f, *v, (v).
+	var e ast.Expr = id
+	for {
+		switch p := x.parent[e].(type) {
+		case *ast.IndexExpr:
+			if p.X == e {
+				e = p
+				continue
+			}
+		case *ast.SelectorExpr:
+			if p.X == e {
+				if sel := x.info.Selections[p]; sel != nil && sel.Kind() == types.MethodVal {
+					return methodMutates(x, sel)
+				}
+				e = p
+				continue
+			}
+		case *ast.StarExpr:
+			e = p
+			continue
+		case *ast.ParenExpr:
+			e = p
+			continue
+		}
+		break
+	}
+	switch p := x.parent[e].(type) {
+	case *ast.AssignStmt:
+		for _, l := range p.Lhs {
+			if l == e {
+				return true
+			}
+		}
+	case *ast.IncDecStmt:
+		return true
+	case *ast.RangeStmt:
+		return p.Key == e || p.Value == e
+	case *ast.UnaryExpr:
+		return p.Op == token.AND
+	case *ast.CallExpr:
+		if id := calleeIdent(p.Fun); id != nil {
+			if b, ok := x.info.Uses[id].(*types.Builtin); ok {
+				switch b.Name() {
+				case "delete", "clear":
+					return p.Args[0] == e
+				case "len", "cap", "append", "copy", "print", "println", "min", "max", "complex", "real", "imag":
+					return b.Name() == "copy" && p.Args[0] == e
+				}
+			}
+		}
+		if p.Fun == e {
+			return false // calling a func value
+		}
+		return isReference(x.info.TypeOf(e))
+	}
+	return false
+}
+
+// methodMutates reports whether calling the method sel can change its
+// receiver: a pointer receiver on a type of this package, or any method on
+// a type whose concurrent use is not known to be safe.
+func methodMutates(x *pkgIndex, sel *types.Selection) bool {
+	recv := sel.Recv()
+	if isSyncType(recv) {
+		return false
+	}
+	if ptr, ok := recv.(*types.Pointer); ok {
+		recv = ptr.Elem()
+	}
+	if named, ok := recv.(*types.Named); ok {
+		if obj := named.Obj(); obj.Pkg() != nil && concurrentSafe[obj.Pkg().Path()+"."+obj.Name()] {
+			return false
+		}
+	}
+	_, ptrRecv := sel.Obj().(*types.Func).Signature().Recv().Type().(*types.Pointer)
+	_, isMap := recv.Underlying().(*types.Map)
+	return ptrRecv || isMap
+}
+
+// concurrentSafe lists types documented as safe for concurrent use, whose
+// methods on a shared package variable are not a race.
+var concurrentSafe = map[string]bool{
+	"log.Logger": true, "log/slog.Logger": true, "regexp.Regexp": true, "text/template.Template": true,
+	"html/template.Template": true, "database/sql.DB": true, "net/http.Client": true,
+	"net/http.Transport": true, "os.File": true, "expvar.Int": true, "expvar.Map": true,
+}
+
+// isSyncType reports whether t is, or points to, a type from sync or
+// sync/atomic.
+func isSyncType(t types.Type) bool {
+	if ptr, ok := t.(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	named, ok := t.(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return false
+	}
+	path := named.Obj().Pkg().Path()
+	return path == "sync" || path == "sync/atomic"
+}
+
+// isReference reports whether a value of type t handed to a function lets
+// the function change what the variable holds.
+func isReference(t types.Type) bool {
+	if t == nil {
+		return true
+	}
+	switch t.Underlying().(type) {
+	case *types.Map, *types.Slice, *types.Pointer, *types.Chan, *types.Interface, *types.Signature:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,269 @@
+// Package rewrite converts worker processes that a program starts by
+// re-executing its own binary into goroutines in the same process.
+//
+// For each spawn site the analyzers' model finds, it checks the worker's
+// code and protocol and picks the deepest conversion it can prove: the
+// worker's role runs on a goroutine over in-memory pipes (InProcess), and
+// where each direction carries one plain-data message type through one JSON
+// encoder and decoder, the values are handed over with no encoding
+// (TypedChannels). Every rewritten package is type-checked whole before
+// anything is returned; a package whose rewrite does not type-check is
+// returned unchanged with the reason on each site.
+package rewrite
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/types"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/procmigrate/procmigrate/analyzers/workers"
+)
+
+// Run loads the packages and computes the rewrite without writing anything.
+func Run(cfg Config) (*Result, error) {
+	pkgs, err := load(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ix := newExportIndex(pkgs[0].Dir, pkgs)
+	res := &Result{}
+	for _, pkg := range pkgs {
+		files, sites, err := rewritePackage(ix, pkg)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, files...)
+		res.Sites = append(res.Sites, sites...)
+	}
+	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Path < res.Files[j].Path })
+	sort.SliceStable(res.Sites, func(i, j int) bool {
+		a, b := res.Sites[i].Pos, res.Sites[j].Pos
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Offset < b.Offset
+	})
+	return res, nil
+}
+
+// rewritePackage plans every spawn site of pkg, applies the plans and checks
+// the result. It returns an error only when the environment fails.
+func rewritePackage(ix *exportIndex, pkg *packages.Package) ([]File, []Site, error) {
+	if pkg.Types == nil || len(pkg.Syntax) == 0 {
+		return nil, nil, nil
+	}
+	m := workers.Find(pkg.Syntax, pkg.TypesInfo, pkg.Types)
+	if len(m.Spawns) == 0 {
+		return nil, nil, nil // nothing spawns a worker here
+	}
+	x := newPkgIndex(pkg)
+
+	// Plan each site.
+	var plans, convert []*sitePlan
+	for _, s := range m.Spawns {
+		p := planSite(x, m, s)
+		if f, _ := fileAt(x, s.Call); f != nil && ast.IsGenerated(f) {
+			p = &sitePlan{spawn: s, level: Unchanged, reason: "the spawn is in a generated file"}
+		}
+		plans = append(plans, p)
+		if p.level > Unchanged {
+			convert = append(convert, p)
+		}
+	}
+
+	// Apply them, falling back to in-process pipes and then to nothing when
+	// the result does not type-check.
+	var files []File
+	if len(convert) > 0 {
+		var err error
+		files, err = applyChecked(ix, x, convert)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	sites := make([]Site, 0, len(plans))
+	for _, p := range plans {
+		sites = append(sites, Site{
+			Pos:    x.fset.Position(p.spawn.Call.Pos()),
+			Role:   p.spawn.Role,
+			Level:  p.level,
+			Reason: p.reason,
+			Notes:  p.notes,
+		})
+	}
+	return files, sites, nil
+}
+
+func fileAt(x *pkgIndex, n ast.Node) (*ast.File, bool) {
+	for _, f := range x.files {
+		if f.FileStart <= n.Pos() && n.Pos() <= f.FileEnd {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// applyChecked applies the plans and type-checks the package. When typed
+// channels do not type-check it tries again with in-process pipes; when
+// that fails too, every plan is marked unchanged with the type error.
+func applyChecked(ix *exportIndex, x *pkgIndex, plans []*sitePlan) ([]File, error) {
+	if name := runtimeClash(x); name != "" {
+		for _, p := range plans {
+			p.level, p.reason, p.notes = Unchanged, fmt.Sprintf("the package already declares %s, a name the in-process runtime needs", name), nil
+		}
+		return nil, nil
+	}
+	for {
+		files, checkErr, err := apply(ix, x, plans)
+		if err != nil || checkErr == nil {
+			return files, err
+		}
+		typed := false
+		for _, p := range plans {
+			if p.level == TypedChannels {
+				typed = true
+				p.level, p.typed = InProcess, nil
+				p.reason = fmt.Sprintf("typed channels do not type-check: %v", checkErr)
+			}
+		}
+		if !typed {
+			for _, p := range plans {
+				p.level, p.reason, p.notes = Unchanged, fmt.Sprintf("the rewritten package does not type-check: %v", checkErr), nil
+			}
+			return nil, nil
+		}
+	}
+}
+
+// hasRuntime reports whether the package already has the runtime's file,
+// from an earlier run.
+func hasRuntime(x *pkgIndex) bool {
+	for _, f := range x.pkg.GoFiles {
+		if filepath.Base(f) == runtimeFile {
+			return true
+		}
+	}
+	return false
+}
+
+// runtimeClash returns a name the runtime declares that the package already
+// uses for something else.
+func runtimeClash(x *pkgIndex) string {
+	if hasRuntime(x) {
+		return ""
+	}
+	for _, name := range runtimeNames() {
+		if x.pkg.Types.Scope().Lookup(name) != nil {
+			return name
+		}
+	}
+	return ""
+}
+
+// apply edits a fresh decoration of the package by the plans, prints the
+// changed files and type-checks the package with them. checkErr is the
+// type error of the result; err is a failure of the environment.
+func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, checkErr, err error) {
+	e, err := newEditor(x)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range plans {
+		e.convertSpawn(p)
+		if p.level == TypedChannels {
+			e.convertTyped(p)
+		}
+		for _, v := range p.private {
+			e.privatize(v)
+		}
+	}
+
+	// Print the changed files and gather the whole package.
+	contents := map[string][]byte{}
+	for _, name := range x.pkg.GoFiles {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		contents[name] = src
+	}
+	resolver := importResolver(x)
+	for af, df := range e.files {
+		if !e.changed[df] {
+			continue
+		}
+		name := x.fset.Position(af.Pos()).Filename
+		src, err := restore(x, resolver, df)
+		if err != nil {
+			return nil, nil, fmt.Errorf("print %s: %w", name, err)
+		}
+		info, err := os.Stat(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("stat %s: %w", name, err)
+		}
+		files = append(files, File{Path: name, Old: contents[name], New: src, Mode: info.Mode().Perm()})
+		contents[name] = src
+	}
+	if !hasRuntime(x) {
+		name := filepath.Join(filepath.Dir(x.pkg.GoFiles[0]), runtimeFile)
+		src, err := format.Source(runtimeFor(x.pkg.Name))
+		if err != nil {
+			return nil, nil, fmt.Errorf("format runtime: %w", err)
+		}
+		files = append(files, File{Path: name, New: src, Mode: 0o644})
+		contents[name] = src
+	}
+
+	// Check the result as a whole.
+	if err := typeCheck(ix, x.pkg, contents); err != nil {
+		return nil, err, nil
+	}
+	return files, nil, nil
+}
+
+// restore prints a decorated file with its imports brought up to date, in
+// gofmt's format.
+func restore(x *pkgIndex, resolver importNames, df *dst.File) ([]byte, error) {
+	r := decorator.NewRestorerWithImports(x.pkg.PkgPath, resolver)
+	var buf bytes.Buffer
+	if err := r.Fprint(&buf, df); err != nil {
+		return nil, err
+	}
+	return format.Source(buf.Bytes())
+}
+
+// importNames resolves import paths to package names for the restorer: the
+// names the type checker saw, and the last path element for the standard
+// packages the rewrite adds.
+type importNames map[string]string
+
+func (m importNames) ResolvePackage(path string) (string, error) {
+	if name, ok := m[path]; ok {
+		return name, nil
+	}
+	return filepath.Base(path), nil
+}
+
+func importResolver(x *pkgIndex) importNames {
+	m := importNames{}
+	var visit func(p *types.Package)
+	visit = func(p *types.Package) {
+		for _, imp := range p.Imports() {
+			if _, ok := m[imp.Path()]; !ok {
+				m[imp.Path()] = imp.Name()
+				visit(imp)
+			}
+		}
+	}
+	visit(x.pkg.Types)
+	return m
+}

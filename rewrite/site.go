@@ -1,0 +1,378 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/procmigrate/procmigrate/analyzers/workers"
+)
+
+// pkgIndex holds what every site of one package looks up: declarations by
+// object, the file each node is in, and parent links.
+type pkgIndex struct {
+	pkg     *packages.Package
+	fset    *token.FileSet
+	info    *types.Info
+	decls   map[*types.Func]*ast.FuncDecl
+	varDecl map[*types.Var]*ast.GenDecl
+	files   []*ast.File
+	parent  map[ast.Node]ast.Node
+}
+
+func newPkgIndex(pkg *packages.Package) *pkgIndex {
+	x := &pkgIndex{
+		pkg:     pkg,
+		fset:    pkg.Fset,
+		info:    pkg.TypesInfo,
+		decls:   map[*types.Func]*ast.FuncDecl{},
+		varDecl: map[*types.Var]*ast.GenDecl{},
+		files:   pkg.Syntax,
+		parent:  map[ast.Node]ast.Node{},
+	}
+	for _, f := range pkg.Syntax {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if fn, ok := x.info.Defs[d.Name].(*types.Func); ok {
+					x.decls[fn] = d
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					if vs, ok := s.(*ast.ValueSpec); ok {
+						for _, name := range vs.Names {
+							if v, ok := x.info.Defs[name].(*types.Var); ok {
+								x.varDecl[v] = d
+							}
+						}
+					}
+				}
+			}
+		}
+		var stack []ast.Node
+		ast.Inspect(f, func(n ast.Node) bool {
+			if n == nil {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			if len(stack) > 0 {
+				x.parent[n] = stack[len(stack)-1]
+			}
+			stack = append(stack, n)
+			return true
+		})
+	}
+	return x
+}
+
+// pos formats a position relative to the package directory, as the CLI
+// prints positions.
+func (x *pkgIndex) pos(p token.Pos) string {
+	position := x.fset.Position(p)
+	return fmt.Sprintf("%s:%d:%d", filepath.Base(position.Filename), position.Line, position.Column)
+}
+
+func (x *pkgIndex) isTestFile(n ast.Node) bool {
+	return strings.HasSuffix(x.fset.Position(n.Pos()).Filename, "_test.go")
+}
+
+// isPkgVar reports whether obj is a variable declared at package level in
+// this package.
+func (x *pkgIndex) isPkgVar(obj types.Object) (*types.Var, bool) {
+	v, ok := obj.(*types.Var)
+	if !ok || v.Pkg() != x.pkg.Types || v.Parent() != x.pkg.Types.Scope() {
+		return nil, false
+	}
+	return v, true
+}
+
+// isObj reports whether id refers to the package-level object path.name.
+func (x *pkgIndex) isObj(id *ast.Ident, path, name string) bool {
+	obj := x.info.Uses[id]
+	return obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == path && obj.Name() == name &&
+		obj.Parent() == obj.Pkg().Scope()
+}
+
+// callees returns the functions of this package that n refers to, as calls
+// or as values; either may run as part of n.
+func (x *pkgIndex) callees(n ast.Node) []*ast.FuncDecl {
+	var out []*ast.FuncDecl
+	seen := map[*ast.FuncDecl]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		fn, ok := x.info.Uses[id].(*types.Func)
+		if !ok {
+			return true
+		}
+		if d := x.decls[fn.Origin()]; d != nil && !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+		return true
+	})
+	return out
+}
+
+// reachable returns the function declarations of this package that code in
+// roots can run, found through static references.
+//
+// TODO(procmigrate): calls through interfaces and function values stored
+// in variables are not followed, so state touched only that way is missed.
+func (x *pkgIndex) reachable(roots []ast.Node) []*ast.FuncDecl {
+	var out []*ast.FuncDecl
+	seen := map[*ast.FuncDecl]bool{}
+	var visit func(n ast.Node)
+	visit = func(n ast.Node) {
+		for _, d := range x.callees(n) {
+			if !seen[d] && d.Body != nil {
+				seen[d] = true
+				out = append(out, d)
+				visit(d.Body)
+			}
+		}
+	}
+	for _, r := range roots {
+		visit(r)
+	}
+	return out
+}
+
+// enclosingFunc returns the function declaration containing n.
+func (x *pkgIndex) enclosingFunc(n ast.Node) *ast.FuncDecl {
+	for p := n; p != nil; p = x.parent[p] {
+		if d, ok := p.(*ast.FuncDecl); ok {
+			return d
+		}
+	}
+	return nil
+}
+
+// sitePlan is what the rewriter decided for one spawn site.
+type sitePlan struct {
+	spawn    *workers.Spawn
+	dispatch *workers.Dispatch
+	level    Level
+	reason   string
+	notes    []string
+	typed    []*typedStream // stdin and stdout, at TypedChannels
+	private  []*privateVar
+}
+
+// pickDispatch returns the dispatch that serves role, preferring the one in
+// the program's own files over one in a test's TestMain.
+func pickDispatch(x *pkgIndex, ds []*workers.Dispatch, role string) *workers.Dispatch {
+	var best *workers.Dispatch
+	for _, d := range ds {
+		if d.Role != role {
+			continue
+		}
+		if best == nil || x.isTestFile(best.Node) && !x.isTestFile(d.Node) {
+			best = d
+		}
+	}
+	return best
+}
+
+// planSite decides how deep the spawn at s can be converted. Each check
+// that fails leaves the site unchanged with the reason; typed channels are
+// tried last and fall back to in-process pipes.
+func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
+	p := &sitePlan{spawn: s}
+	unchanged := func(format string, args ...any) *sitePlan {
+		p.level = Unchanged
+		p.reason = fmt.Sprintf(format, args...)
+		return p
+	}
+
+	// Find the child side.
+	if s.Role == "" {
+		return unchanged("the role argument is not a constant string, so the worker's code cannot be found")
+	}
+	d := pickDispatch(x, m.Dispatches, s.Role)
+	if d == nil {
+		return unchanged("no dispatch for role %q found in this package", s.Role)
+	}
+	if x.isTestFile(d.Node) {
+		return unchanged("role %q is dispatched only in a test file", s.Role)
+	}
+	p.dispatch = d
+	if why := checkBranch(x, d); why != "" {
+		return unchanged("%s", why)
+	}
+
+	// Check that worker code keeps to what is its own.
+	reach := x.reachable(stmtNodes(d.Body))
+	if use, ok := firstProcessWide(x, d, reach); ok {
+		return unchanged("worker code uses %s.%s at %s, which %s", use.obj.Pkg().Name(), use.obj.Name(), x.pos(use.id.Pos()), use.why)
+	}
+	vars, why := planPrivate(x, d, reach)
+	if why != "" {
+		return unchanged("%s", why)
+	}
+	p.private = vars
+	for _, v := range vars {
+		p.notes = append(p.notes, fmt.Sprintf("package variable %s is now private to each run of %s, as it was to each %s process", v.obj.Name(), d.Serve.Name(), s.Role))
+	}
+
+	// Go as deep as the protocol allows.
+	p.level = InProcess
+	typed, why := planTyped(x, s, d)
+	if why != "" {
+		p.reason = why
+		return p
+	}
+	p.level = TypedChannels
+	p.typed = typed
+	return p
+}
+
+func stmtNodes(stmts []ast.Stmt) []ast.Node {
+	out := make([]ast.Node, len(stmts))
+	for i, s := range stmts {
+		out[i] = s
+	}
+	return out
+}
+
+// firstProcessWide returns the first use of process-wide state in worker
+// code: the role's branch (less the uses the rewriter replaces) and every
+// function it reaches.
+func firstProcessWide(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (processWideUse, bool) {
+	allowed := map[*ast.Ident]bool{}
+	for _, st := range d.Body {
+		for id := range branchReplacements(x, st) {
+			allowed[id] = true
+		}
+	}
+	var uses []processWideUse
+	for _, st := range d.Body {
+		uses = append(uses, findProcessWide(st, x.info, allowed)...)
+	}
+	for _, fd := range reach {
+		uses = append(uses, findProcessWide(fd.Body, x.info, nil)...)
+	}
+	if len(uses) == 0 {
+		return processWideUse{}, false
+	}
+	return uses[0], true
+}
+
+// branchReplacements returns the identifiers in a role's branch that the
+// rewriter replaces when it moves the branch into a function: os.Args, the
+// standard streams, and os.Exit called as a statement. Uses inside function
+// literals are left out: a closure may run after the branch returns.
+func branchReplacements(x *pkgIndex, n ast.Node) map[*ast.Ident]string {
+	out := map[*ast.Ident]string{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ExprStmt:
+			if call, ok := n.X.(*ast.CallExpr); ok {
+				if id := calleeIdent(call.Fun); id != nil && x.isObj(id, "os", "Exit") {
+					out[id] = "Exit"
+				}
+			}
+		case *ast.Ident:
+			for _, name := range []string{"Args", "Stdin", "Stdout", "Stderr"} {
+				if x.isObj(n, "os", name) {
+					out[n] = name
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// calleeIdent returns the identifier naming a called function, qualified or
+// not.
+func calleeIdent(fun ast.Expr) *ast.Ident {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		return f
+	case *ast.SelectorExpr:
+		return f.Sel
+	}
+	return nil
+}
+
+// checkBranch returns why a role's branch cannot become a function, or "".
+// The branch must end the program's run on every path (it may not fall into
+// the orchestrator's code), must not defer work that os.Exit would skip,
+// and may not jump.
+func checkBranch(x *pkgIndex, d *workers.Dispatch) string {
+	if len(d.Body) == 0 || !terminates(x, d.Body[len(d.Body)-1]) {
+		return fmt.Sprintf("the branch for role %q does not end in return or os.Exit, so it runs on into the rest of %s", d.Role, d.Func.Name.Name)
+	}
+	var why string
+	for _, st := range d.Body {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if why != "" {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				ast.Inspect(n.Body, func(m ast.Node) bool {
+					if call, ok := m.(*ast.CallExpr); ok {
+						if id := calleeIdent(call.Fun); id != nil && x.isObj(id, "os", "Exit") {
+							why = fmt.Sprintf("os.Exit at %s is called from a function literal in the branch for role %q", x.pos(call.Pos()), d.Role)
+						}
+					}
+					return why == ""
+				})
+				return false
+			case *ast.DeferStmt:
+				why = fmt.Sprintf("the branch for role %q defers a call at %s, which os.Exit skips but a return would run", d.Role, x.pos(n.Pos()))
+			case *ast.BranchStmt:
+				if n.Tok == token.GOTO || n.Label != nil {
+					why = fmt.Sprintf("the branch for role %q jumps at %s", d.Role, x.pos(n.Pos()))
+				}
+			case *ast.CallExpr:
+				if id := calleeIdent(n.Fun); id != nil && x.isObj(id, "os", "Exit") {
+					if _, ok := x.parent[n].(*ast.ExprStmt); !ok {
+						why = fmt.Sprintf("os.Exit at %s is not called as a statement", x.pos(n.Pos()))
+					}
+				}
+			}
+			return true
+		})
+	}
+	return why
+}
+
+// terminates reports whether st ends the enclosing function on every path,
+// counting os.Exit, in the spirit of the spec's terminating statements.
+func terminates(x *pkgIndex, st ast.Stmt) bool {
+	switch st := st.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.ExprStmt:
+		if call, ok := st.X.(*ast.CallExpr); ok {
+			if id := calleeIdent(call.Fun); id != nil {
+				if x.isObj(id, "os", "Exit") {
+					return true
+				}
+				if b, ok := x.info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
+					return true
+				}
+			}
+		}
+	case *ast.BlockStmt:
+		return len(st.List) > 0 && terminates(x, st.List[len(st.List)-1])
+	case *ast.IfStmt:
+		if st.Else == nil {
+			return false
+		}
+		return terminates(x, st.Body) && terminates(x, st.Else)
+	}
+	return false
+}

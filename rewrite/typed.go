@@ -1,0 +1,260 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"reflect"
+	"strings"
+
+	"github.com/procmigrate/procmigrate/analyzers/workers"
+)
+
+// typedStream is one direction of the protocol that can carry its message
+// type as it is:
+//
+//	enc := json.NewEncoder(stdin)   =>  enc := newInprocEncoder[task](stdin)
+//	dec := json.NewDecoder(in)      =>  dec := newInprocDecoder[task](in)
+//
+// The new encoder and decoder keep the methods the program calls, Encode(v)
+// and Decode(&v), and their errors: Decode returns io.EOF once the sender
+// closed its end. Between two in-process ends they hand the value over with
+// no encoding; anywhere else, as when the binary still runs as a child,
+// they speak the same JSON as before.
+type typedStream struct {
+	stream string // "stdin" or "stdout"
+	typ    *types.Named
+	codecs []*workers.Codec // the parent's and the worker's
+}
+
+// planTyped checks both directions of a worker's protocol and returns them
+// when each carries one plain-data type through one JSON encoder and
+// decoder pair; otherwise it says what keeps the site at in-process pipes.
+func planTyped(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch) ([]*typedStream, string) {
+	var out []*typedStream
+	for _, dir := range []struct {
+		stream, parentKind, workerKind string
+	}{
+		{"stdin", "json.Encoder", "json.Decoder"},
+		{"stdout", "json.Decoder", "json.Encoder"},
+	} {
+		var pipe *workers.Pipe
+		for _, p := range s.Pipes {
+			if p.Stream == dir.stream {
+				pipe = p
+			}
+		}
+		var end *workers.Endpoint
+		for _, e := range d.Endpoints {
+			if e.Stream == dir.stream {
+				end = e
+			}
+		}
+		if pipe == nil || end == nil {
+			return nil, fmt.Sprintf("the worker's %s is not a pipe on both sides", dir.stream)
+		}
+		if pipe.Codec == nil || pipe.Codec.Kind != dir.parentKind || end.Codec == nil || end.Codec.Kind != dir.workerKind {
+			return nil, fmt.Sprintf("%s is not one %s in the parent and one %s in the worker", dir.stream, dir.parentKind, dir.workerKind)
+		}
+		if why := checkStreamUses(x, dir.stream, pipe.Uses, pipe.Codec, true); why != "" {
+			return nil, why
+		}
+		if why := checkStreamUses(x, dir.stream, end.Uses, end.Codec, false); why != "" {
+			return nil, why
+		}
+		named, why := messageType(pipe.Codec, end.Codec)
+		if why != "" {
+			return nil, fmt.Sprintf("%s %s", dir.stream, why)
+		}
+		if why := plainData(named, nil); why != "" {
+			return nil, fmt.Sprintf("%s carries %s, %s", dir.stream, named.Obj().Name(), why)
+		}
+		for _, c := range []*workers.Codec{pipe.Codec, end.Codec} {
+			if why := checkCodecCalls(x, c, named); why != "" {
+				return nil, why
+			}
+		}
+		out = append(out, &typedStream{stream: dir.stream, typ: named, codecs: []*workers.Codec{pipe.Codec, end.Codec}})
+	}
+	return out, ""
+}
+
+// checkStreamUses checks that a stream is used only to build its codec and,
+// in the parent, to close it: the codec is then all that touches it.
+func checkStreamUses(x *pkgIndex, stream string, uses []*ast.Ident, c *workers.Codec, parent bool) string {
+	for _, id := range uses {
+		if len(c.Ctor.Args) == 1 && c.Ctor.Args[0] == ast.Expr(id) {
+			continue
+		}
+		if sel, ok := x.parent[id].(*ast.SelectorExpr); ok && parent && sel.Sel.Name == "Close" {
+			if _, ok := x.parent[sel].(*ast.CallExpr); ok {
+				continue
+			}
+		}
+		return fmt.Sprintf("%s is used at %s other than through its %s", stream, x.pos(id.Pos()), c.Kind)
+	}
+	if c.Var == nil || len(c.Other) > 0 {
+		return fmt.Sprintf("the %s on %s is used other than by calling its methods", c.Kind, stream)
+	}
+	return ""
+}
+
+// messageType returns the one named type both codecs carry.
+func messageType(a, b *workers.Codec) (*types.Named, string) {
+	if len(a.Types) != 1 || len(b.Types) != 1 {
+		return nil, "carries more than one message type"
+	}
+	if !types.Identical(a.Types[0], b.Types[0]) {
+		return nil, fmt.Sprintf("carries %s one way and %s the other", a.Types[0], b.Types[0])
+	}
+	named, ok := types.Unalias(a.Types[0]).(*types.Named)
+	if !ok {
+		return nil, fmt.Sprintf("carries the unnamed type %s", a.Types[0])
+	}
+	return named, ""
+}
+
+// checkCodecCalls checks each Encode and Decode call: Encode is given a T or
+// the address of one, and Decode the address of a T that holds nothing from
+// an earlier message, unless every field of T is always encoded. JSON
+// decoding into a used value keeps the fields a message leaves out; handing
+// the value over replaces them all.
+func checkCodecCalls(x *pkgIndex, c *workers.Codec, t *types.Named) string {
+	omits := hasOmitEmpty(t, nil)
+	for _, call := range c.Calls {
+		if len(call.Args) != 1 {
+			return fmt.Sprintf("%s call at %s does not take one argument", c.Kind, x.pos(call.Pos()))
+		}
+		arg := ast.Unparen(call.Args[0])
+		argType := x.info.TypeOf(arg)
+		if strings.HasSuffix(c.Kind, "Encoder") {
+			if types.Identical(argType, t) {
+				continue
+			}
+			if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
+				continue
+			}
+			return fmt.Sprintf("Encode at %s is given %s, not a %s value or its address", x.pos(call.Pos()), argType, t.Obj().Name())
+		}
+		if !omits {
+			continue
+		}
+		u, ok := arg.(*ast.UnaryExpr)
+		if !ok || u.Op != token.AND || !freshAt(x, u.X, call) {
+			return fmt.Sprintf("Decode at %s may decode into a value that holds an earlier message, and %s has omitempty fields", x.pos(call.Pos()), t.Obj().Name())
+		}
+	}
+	return ""
+}
+
+// freshAt reports whether e is a local variable declared with no value in a
+// block that encloses call with no loop in between, so it is zero each time
+// call decodes into it.
+func freshAt(x *pkgIndex, e ast.Expr, call *ast.CallExpr) bool {
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := x.info.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	var decl ast.Node
+	for def, obj := range x.info.Defs {
+		if obj == v {
+			decl = def
+		}
+	}
+	if decl == nil {
+		return false
+	}
+	spec, ok := x.parent[decl].(*ast.ValueSpec)
+	if !ok || len(spec.Values) > 0 {
+		return false
+	}
+	block := x.parent[x.parent[x.parent[spec]]] // ValueSpec, GenDecl, DeclStmt, block
+	for n := x.parent[ast.Node(call)]; n != nil; n = x.parent[n] {
+		if n == block {
+			return true
+		}
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.FuncLit:
+			return false
+		}
+	}
+	return false
+}
+
+// plainData returns why values of t would not survive being handed over
+// unchanged where JSON used to copy them, or "" when they would: t is made
+// of booleans, numbers, strings, arrays and structs of those, every field
+// exported and encoded, and no type customizes its encoding.
+//
+// TODO(procmigrate): JSON turns invalid UTF-8 in strings into U+FFFD and
+// refuses NaN and infinite floats; handing values over keeps them as they
+// are. Programs that depend on either are not detected.
+func plainData(t types.Type, seen map[types.Type]bool) string {
+	if seen == nil {
+		seen = map[types.Type]bool{}
+	}
+	if seen[t] {
+		return ""
+	}
+	seen[t] = true
+	if named, ok := types.Unalias(t).(*types.Named); ok {
+		for _, m := range []string{"MarshalJSON", "UnmarshalJSON", "MarshalText", "UnmarshalText"} {
+			if obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), true, named.Obj().Pkg(), m); obj != nil {
+				return fmt.Sprintf("whose type %s has its own %s", named.Obj().Name(), m)
+			}
+		}
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		if u.Info()&(types.IsBoolean|types.IsInteger|types.IsFloat|types.IsString) == 0 {
+			return fmt.Sprintf("which has a field of type %s", t)
+		}
+		return ""
+	case *types.Array:
+		return plainData(u.Elem(), seen)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			f := u.Field(i)
+			if !f.Exported() && !f.Embedded() {
+				return fmt.Sprintf("whose field %s is unexported and so not encoded", f.Name())
+			}
+			if tag, _ := reflect.StructTag(u.Tag(i)).Lookup("json"); tag == "-" {
+				return fmt.Sprintf("whose field %s is never encoded", f.Name())
+			}
+			if why := plainData(f.Type(), seen); why != "" {
+				return why
+			}
+		}
+		return ""
+	}
+	return fmt.Sprintf("which holds %s, shared rather than copied when handed over", t)
+}
+
+// hasOmitEmpty reports whether t or a struct inside it has a field that
+// JSON may leave out of a message.
+func hasOmitEmpty(t types.Type, seen map[types.Type]bool) bool {
+	if seen == nil {
+		seen = map[types.Type]bool{}
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch u := t.Underlying().(type) {
+	case *types.Array:
+		return hasOmitEmpty(u.Elem(), seen)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			tag, _ := reflect.StructTag(u.Tag(i)).Lookup("json")
+			if strings.Contains(tag, ",omitempty") || strings.Contains(tag, ",omitzero") || hasOmitEmpty(u.Field(i).Type(), seen) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,124 @@
+package rewrite
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// exportIndex finds compiled export data for import paths, first from the
+// packages already loaded and then, for paths the rewrite introduces, from
+// the go command.
+type exportIndex struct {
+	dir   string
+	files map[string]string
+}
+
+func newExportIndex(dir string, pkgs []*packages.Package) *exportIndex {
+	ix := &exportIndex{dir: dir, files: map[string]string{}}
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		if p.ExportFile != "" {
+			ix.files[p.PkgPath] = p.ExportFile
+		}
+	})
+	return ix
+}
+
+// ensure finds export data for paths and their dependencies that are not
+// known yet.
+func (ix *exportIndex) ensure(paths []string) error {
+	var missing []string
+	for _, p := range paths {
+		if _, ok := ix.files[p]; !ok {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	args := append([]string{"list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, missing...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = ix.dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go list %s: %v: %s", strings.Join(missing, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if path, file, ok := strings.Cut(line, "\t"); ok && file != "" {
+			ix.files[path] = file
+		}
+	}
+	return nil
+}
+
+// typeCheck type-checks a package made of the given files, which map file
+// names to contents, in a universe of its own built from export data. It
+// returns the first error as file:line:col: message.
+func typeCheck(ix *exportIndex, pkg *packages.Package, files map[string][]byte) error {
+	fset := token.NewFileSet()
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var syntax []*ast.File
+	var imports []string
+	for _, name := range names {
+		f, err := parser.ParseFile(fset, name, files[name], parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		syntax = append(syntax, f)
+		for _, spec := range f.Imports {
+			imports = append(imports, strings.Trim(spec.Path.Value, `"`))
+		}
+	}
+	if err := ix.ensure(imports); err != nil {
+		return err
+	}
+	lookup := func(path string) (io.ReadCloser, error) {
+		file, ok := ix.files[path]
+		if !ok {
+			return nil, fmt.Errorf("no export data for %s", path)
+		}
+		return os.Open(file)
+	}
+	var first error
+	conf := types.Config{
+		Importer: importer.ForCompiler(fset, "gc", lookup),
+		Sizes:    pkg.TypesSizes,
+		Error: func(err error) {
+			if first == nil {
+				first = err
+			}
+		},
+	}
+	if pkg.Module != nil && pkg.Module.GoVersion != "" {
+		conf.GoVersion = "go" + pkg.Module.GoVersion
+	}
+	conf.Check(pkg.PkgPath, fset, syntax, nil)
+	if first != nil {
+		var terr types.Error
+		if errors.As(first, &terr) {
+			p := terr.Fset.Position(terr.Pos)
+			return fmt.Errorf("%s:%d:%d: %s", filepath.Base(p.Filename), p.Line, p.Column, terr.Msg)
+		}
+		return first
+	}
+	return nil
+}

@@ -1,0 +1,3 @@
+module example.com/agentswarm
+
+go 1.22
