@@ -11,6 +11,8 @@ import (
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
 	"github.com/dave/dst/dstutil"
+
+	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
 // editor applies the plans of one package to a fresh decoration of its
@@ -22,7 +24,7 @@ type editor struct {
 	files   map[*ast.File]*dst.File
 	changed map[*dst.File]bool
 	taken   map[string]bool // names in the package scope and those given out
-	roles   map[*ast.FuncDecl]string
+	roles   map[*workers.Dispatch]string
 	privs   map[*types.Var]bool
 }
 
@@ -33,7 +35,7 @@ func newEditor(x *pkgIndex) (*editor, error) {
 		files:   map[*ast.File]*dst.File{},
 		changed: map[*dst.File]bool{},
 		taken:   map[string]bool{},
-		roles:   map[*ast.FuncDecl]string{},
+		roles:   map[*workers.Dispatch]string{},
 		privs:   map[*types.Var]bool{},
 	}
 	for _, f := range x.files {
@@ -137,7 +139,7 @@ func (e *editor) convertSpawn(p *sitePlan) {
 // are the ones the in-process worker is given.
 func (e *editor) roleFunc(p *sitePlan) string {
 	d := p.dispatch
-	if name, ok := e.roles[d.Func]; ok && name != "" {
+	if name, ok := e.roles[d]; ok {
 		return name
 	}
 	used := map[string]bool{}
@@ -151,7 +153,7 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	}
 	name := fresh("run"+exportName(d.Role)+"Role", e.taken)
 	e.taken[name] = true
-	e.roles[d.Func] = name
+	e.roles[d] = name
 	argv, stdin := fresh("argv", used, e.taken), fresh("stdin", used, e.taken)
 	stdout, stderr := fresh("stdout", used, e.taken), fresh("stderr", used, e.taken)
 	subst := map[string]string{"Args": argv, "Stdin": stdin, "Stdout": stdout, "Stderr": stderr}

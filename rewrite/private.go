@@ -104,10 +104,7 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 
 	// Every use must be in a function that worker code runs.
 	refs := map[*ast.FuncDecl]bool{}
-	for id, obj := range x.info.Uses {
-		if obj != v {
-			continue
-		}
+	for _, id := range x.uses[v] {
 		fd := x.enclosingFunc(id)
 		if fd == nil || !contains(reach, fd) && fd != root {
 			return nil, fmt.Sprintf("worker code changes package variable %s, which is also used at %s outside worker code", name, x.pos(id.Pos()))
@@ -123,11 +120,7 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 		inPath[fd] = true
 	}
 	for _, fd := range path {
-		fn := x.info.Defs[fd.Name]
-		for id, obj := range x.info.Uses {
-			if obj != fn {
-				continue
-			}
+		for _, id := range x.uses[x.info.Defs[fd.Name]] {
 			call, ok := x.parent[id].(*ast.CallExpr)
 			if sel, isSel := x.parent[id].(*ast.SelectorExpr); isSel && sel.Sel == id {
 				call, ok = x.parent[sel].(*ast.CallExpr)

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -23,6 +24,7 @@ type pkgIndex struct {
 	varDecl map[*types.Var]*ast.GenDecl
 	files   []*ast.File
 	parent  map[ast.Node]ast.Node
+	uses    map[types.Object][]*ast.Ident // in source order
 }
 
 func newPkgIndex(pkg *packages.Package) *pkgIndex {
@@ -34,6 +36,13 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 		varDecl: map[*types.Var]*ast.GenDecl{},
 		files:   pkg.Syntax,
 		parent:  map[ast.Node]ast.Node{},
+		uses:    map[types.Object][]*ast.Ident{},
+	}
+	for id, obj := range x.info.Uses {
+		x.uses[obj] = append(x.uses[obj], id)
+	}
+	for _, ids := range x.uses {
+		sort.Slice(ids, func(i, j int) bool { return ids[i].Pos() < ids[j].Pos() })
 	}
 	for _, f := range pkg.Syntax {
 		for _, d := range f.Decls {
@@ -193,6 +202,15 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	}
 
 	// Find the child side.
+	if s.Func == nil {
+		return unchanged("the spawn is not inside a function")
+	}
+	if x.isTestFile(s.Call) {
+		return unchanged("the spawn is in a test file")
+	}
+	if use := exitErrorUse(x); use != nil {
+		return unchanged("the package inspects *exec.ExitError at %s, which the error of an in-process worker is not", x.pos(use.Pos()))
+	}
 	if s.Role == "" {
 		return unchanged("the role argument is not a constant string, so the worker's code cannot be found")
 	}
@@ -232,6 +250,28 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	p.level = TypedChannels
 	p.typed = typed
 	return p
+}
+
+// exitErrorUse returns a use of os/exec.ExitError in the package's own
+// files: code that looks at a child's exit status that way would stop
+// seeing it once the worker is a goroutine.
+//
+// TODO(procmigrate): rewrite errors.As(err, &exitErr) to the runtime's exit
+// error, which has the same ExitCode method.
+func exitErrorUse(x *pkgIndex) *ast.Ident {
+	var first *ast.Ident
+	for obj, ids := range x.uses {
+		tn, ok := obj.(*types.TypeName)
+		if !ok || tn.Pkg() == nil || tn.Pkg().Path() != "os/exec" || tn.Name() != "ExitError" {
+			continue
+		}
+		for _, id := range ids {
+			if !x.isTestFile(id) && (first == nil || id.Pos() < first.Pos()) {
+				first = id
+			}
+		}
+	}
+	return first
 }
 
 func stmtNodes(stmts []ast.Stmt) []ast.Node {

@@ -30,6 +30,10 @@
 //		...
 //	}
 //
+// When the role is not a constant, or no dispatch in the package handles
+// it, the diagnostic says so instead: the rewriter cannot convert such a
+// worker without help.
+//
 // Other programs, such as exec.Command("git", "status"), are not reported,
 // and neither is the test helper-process idiom, which re-executes a test
 // binary with -test.run=... or GO_WANT_HELPER_PROCESS in its environment.

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/procmigrate/procmigrate/analyzers/internal/analyzerdoc"
-	"github.com/procmigrate/procmigrate/analyzers/internal/workers"
+	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
 //go:embed doc.go
@@ -47,17 +47,27 @@ func message(s *workers.Spawn, pkg *types.Package) string {
 	if s.Ctx != nil {
 		ctor = "CommandContext"
 	}
-	head := fmt.Sprintf("worker spawned with exec.%s re-executes this binary (%s)", ctor, s.Self)
-	d := s.Dispatch
+	return fmt.Sprintf("worker spawned with exec.%s re-executes this binary (%s) %s",
+		ctor, s.Self, outcome(s, pkg))
+}
+
+// outcome says which role s starts and what serves the role.
+func outcome(s *workers.Spawn, pkg *types.Package) string {
+	var (
+		d    = s.Dispatch
+		role = fmt.Sprintf("as role %q", s.Role)
+	)
 	switch {
 	case len(s.Args) == 0:
-		return head + " without a role argument"
+		return "without a role argument"
 	case s.Role == "":
-		return head + " with a non-constant role"
+		return "with a non-constant role"
 	case d == nil:
-		return fmt.Sprintf("%s as role %q; no dispatch for the role found in this package", head, s.Role)
+		return role + "; no dispatch for the role found in this package"
 	case d.Serve == nil:
-		return fmt.Sprintf("%s as role %q handled inline in %s; move the branch into a function to run it as a goroutine", head, s.Role, d.Func.Name.Name)
+		return fmt.Sprintf("%s handled inline in %s; move the branch into a function "+
+			"to run it as a goroutine", role, d.Func.Name.Name)
 	}
-	return fmt.Sprintf("%s as role %q served by %s; it can run as a goroutine", head, s.Role, workers.FuncString(d.Serve, pkg))
+	serve := workers.FuncString(d.Serve, pkg)
+	return fmt.Sprintf("%s served by %s; it can run as a goroutine", role, serve)
 }

@@ -9,5 +9,9 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), execworker.Analyzer, "agentswarm")
+	analysistest.Run(t, analysistest.TestData(), execworker.Analyzer,
+		// Workers.
+		"agentswarm", "args0", "procself", "params", "aliased", "dotimport",
+		// Nothing to report, but for one worker in a test file.
+		"external", "helperproc", "noexec", "shadowed", "params/lib")
 }

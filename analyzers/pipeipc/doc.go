@@ -15,15 +15,27 @@
 // StderrPipe call on the command of a worker, with the message types of the
 // one json or gob codec built on the pipe:
 //
-//	in, _ := cmd.StdinPipe()  // stdin pipe of worker "agent" carries task values encoded with json.Encoder
+//	in, _ := cmd.StdinPipe() // reported
 //	enc := json.NewEncoder(in)
 //	enc.Encode(t)
+//
+// is reported as
+//
+//	stdin pipe of worker "agent" carries task values encoded with json.Encoder
 //
 // On the worker side it reports each of os.Stdin, os.Stdout and os.Stderr
 // passed to the function that serves the role, with the codec that function
 // builds on the parameter receiving it:
 //
-//	serveAgent(os.Stdin, os.Stdout) // worker "agent" reads task values from stdin with json.Decoder in serveAgent
+//	serveAgent(os.Stdin, os.Stdout) // os.Stdin and os.Stdout reported
+//
+//	func serveAgent(r io.Reader, w io.Writer) error {
+//		dec := json.NewDecoder(r)
+//		...
+//
+// reports os.Stdin as
+//
+//	worker "agent" reads task values from stdin with json.Decoder in serveAgent
 //
 // A stream is reported as raw bytes when no codec, or more than one, is
 // built on it in the function that holds it. Only dispatches a spawn of the

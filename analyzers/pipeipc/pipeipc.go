@@ -9,7 +9,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/procmigrate/procmigrate/analyzers/internal/analyzerdoc"
-	"github.com/procmigrate/procmigrate/analyzers/internal/workers"
+	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
 //go:embed doc.go
@@ -92,10 +92,12 @@ func workerMessage(d *workers.Dispatch, e *workers.Endpoint, pkg *types.Package)
 	if reads {
 		verb, prep = "reads", "from"
 	}
-	if c == nil {
-		return fmt.Sprintf("worker %q %s raw bytes %s %s in %s", d.Role, verb, prep, e.Stream, serve)
+	what, with := "raw bytes", ""
+	if c != nil {
+		what, with = values(c, pkg), " with "+c.Kind
 	}
-	return fmt.Sprintf("worker %q %s %s %s %s with %s in %s", d.Role, verb, values(c, pkg), prep, e.Stream, c.Kind, serve)
+	return fmt.Sprintf("worker %q %s %s %s %s%s in %s",
+		d.Role, verb, what, prep, e.Stream, with, serve)
 }
 
 // values names what codec c carries: "task values", "task and result

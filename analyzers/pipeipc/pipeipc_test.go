@@ -9,5 +9,9 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), pipeipc.Analyzer, "agentswarm")
+	analysistest.Run(t, analysistest.TestData(), pipeipc.Analyzer,
+		// Workers.
+		"agentswarm", "gobpipes", "mixed", "aliased", "limits",
+		// Nothing to report.
+		"subcommand", "external", "noexec", "helperproc")
 }

@@ -6,12 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"github.com/procmigrate/procmigrate/rewrite"
 )
 
 // TestMain lets the scripts run "migrate" as a program: the test binary,
@@ -23,16 +20,6 @@ func TestMain(m *testing.M) {
 // TestScripts runs testdata/script/*.txtar.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "testdata/script"))
-}
-
-// TestRewriteScripts runs testdata/script-rewrite/*.txtar, the scripts that
-// need a working rewrite.Run.
-func TestRewriteScripts(t *testing.T) {
-	_, err := rewrite.Run(rewrite.Config{Dir: t.TempDir(), Patterns: []string{"./..."}})
-	if err != nil && strings.Contains(err.Error(), "not implemented") {
-		t.Skipf("rewrite.Run is not implemented yet: %v", err)
-	}
-	testscript.Run(t, scriptParams(t, "testdata/script-rewrite"))
 }
 
 // scriptParams runs the scripts in dir with the go command configured from

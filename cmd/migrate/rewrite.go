@@ -147,10 +147,11 @@ func levelText(level rewrite.Level) string {
 }
 
 // relError shortens the absolute paths under dir in err's message to
-// paths relative to dir, as the rest of the output prints them.
+// paths relative to dir, as the rest of the output prints them, and keeps
+// only the first error of compiler output.
 func relError(dir string, err error) error {
 	msg := err.Error()
-	short := strings.ReplaceAll(msg, dir+string(os.PathSeparator), "")
+	short := strings.ReplaceAll(compilerError(dir, msg), dir+string(os.PathSeparator), "")
 	if short == msg {
 		return err
 	}

@@ -1,37 +1,15 @@
 package main
 
-// TEMPORARY development stub until analyzers/execworker and analyzers/pipeipc exist.
-
 import (
-	"go/ast"
-
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/procmigrate/procmigrate/analyzers/execworker"
+	"github.com/procmigrate/procmigrate/analyzers/pipeipc"
 )
 
-var stubExec = &analysis.Analyzer{
-	Name: "execworker",
-	Doc:  "report exec.Command calls\n\nlong",
-	Run: func(pass *analysis.Pass) (any, error) {
-		for _, f := range pass.Files {
-			ast.Inspect(f, func(n ast.Node) bool {
-				if call, ok := n.(*ast.CallExpr); ok {
-					if fn := typeutil.StaticCallee(pass.TypesInfo, call); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "os/exec" && fn.Name() == "Command" {
-						if _, lit := call.Args[0].(*ast.BasicLit); lit {
-							return true
-						}
-						pass.Report(analysis.Diagnostic{Pos: call.Pos(), Message: "worker spawned with exec.Command can run as a goroutine", Category: "spawn"})
-					}
-				}
-				return true
-			})
-		}
-		return nil, nil
-	},
+// suite is every analyzer "migrate check" runs. It is the one list; add an
+// analyzer here and it is checked, documented in help and tested.
+var suite = []*analysis.Analyzer{
+	execworker.Analyzer,
+	pipeipc.Analyzer,
 }
-
-var stubPipe = &analysis.Analyzer{Name: "pipeipc", Doc: "nothing", Run: func(*analysis.Pass) (any, error) { return nil, nil }}
-
-var suite = []*analysis.Analyzer{execworker.Analyzer, stubPipe}

@@ -20,7 +20,8 @@ import (
 //
 //	Details, up to the next heading or the end of the comment.
 func Section(src, name string) (string, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", src, parser.ParseComments|parser.PackageClauseOnly)
+	mode := parser.ParseComments | parser.PackageClauseOnly
+	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", src, mode)
 	if err != nil {
 		return "", fmt.Errorf("parse doc.go: %w", err)
 	}

@@ -1,0 +1,158 @@
+package workers
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// finder holds what Find derives once for a package: the declaration of
+// every function and the variable each call result is assigned to.
+type finder struct {
+	files    []*ast.File
+	info     *types.Info
+	pkg      *types.Package
+	decls    map[*types.Func]*ast.FuncDecl
+	assigned map[*ast.CallExpr]*types.Var
+}
+
+// Find returns the workers of a type-checked package: the spawn sites that
+// re-execute the running binary, the os.Args dispatches on the child
+// side, and the pipes and codecs that connect them. info must have Types,
+// Defs, Uses and Selections filled.
+//
+// Find never fails: code it does not understand is left out of the
+// model. It does not modify files.
+func Find(files []*ast.File, info *types.Info, pkg *types.Package) *Model {
+	f := &finder{
+		files:    files,
+		info:     info,
+		pkg:      pkg,
+		decls:    make(map[*types.Func]*ast.FuncDecl),
+		assigned: make(map[*ast.CallExpr]*types.Var),
+	}
+	f.index()
+
+	m := new(Model)
+	if f.usesArgs() {
+		m.Dispatches = f.dispatches()
+	}
+	if importsExec(pkg) {
+		m.Spawns = f.spawns()
+	}
+	for _, s := range m.Spawns {
+		s.Dispatch = link(s, m.Dispatches)
+	}
+	return m
+}
+
+// link returns the dispatch of the role of s, which os/exec passes to the
+// child as os.Args[1]. When several functions dispatch the role, as main
+// and a TestMain can, the one in main wins: it is what the binary runs.
+//
+// TODO(procmigrate): a role under a subcommand, spawned as
+// exec.Command(exe, "worker", "agent") and dispatched on os.Args[2], is
+// not linked.
+func link(s *Spawn, ds []*Dispatch) *Dispatch {
+	var found *Dispatch
+	for _, d := range ds {
+		if s.Role == "" || d.Role != s.Role || d.Arg != 1 {
+			continue
+		}
+		if d.Func.Name.Name == "main" && d.Func.Recv == nil {
+			return d
+		}
+		if found == nil {
+			found = d
+		}
+	}
+	return found
+}
+
+// importsExec reports whether pkg imports os/exec.
+func importsExec(pkg *types.Package) bool {
+	for _, imp := range pkg.Imports() {
+		if imp.Path() == "os/exec" {
+			return true
+		}
+	}
+	return false
+}
+
+// usesArgs reports whether the package refers to os.Args, without which
+// it has no dispatch.
+func (f *finder) usesArgs() bool {
+	for _, obj := range f.info.Uses {
+		if isPkgVar(obj, "os", "Args") {
+			return true
+		}
+	}
+	return false
+}
+
+// index fills f.decls and f.assigned.
+func (f *finder) index() {
+	for _, file := range f.files {
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				if fn, ok := f.info.Defs[n.Name].(*types.Func); ok {
+					f.decls[fn] = n
+				}
+			case *ast.AssignStmt:
+				if n.Tok == token.ASSIGN || n.Tok == token.DEFINE {
+					f.indexAssign(n.Lhs, n.Rhs)
+				}
+			case *ast.ValueSpec:
+				f.indexAssign(identExprs(n.Names), n.Values)
+			}
+			return true
+		})
+	}
+}
+
+// indexAssign records the variable each call on the right is assigned to.
+// For x, err := call() the variable is x.
+func (f *finder) indexAssign(lhs, rhs []ast.Expr) {
+	for i, r := range rhs {
+		call, ok := ast.Unparen(r).(*ast.CallExpr)
+		if !ok || (len(lhs) != len(rhs) && i > 0) {
+			continue // not a call, or a malformed tuple assignment
+		}
+		if v, ok := objectOf(f.info, lhs[i]).(*types.Var); ok {
+			f.assigned[call] = v
+		}
+	}
+}
+
+// funcAt returns the function declaration enclosing pos, or nil at
+// package level.
+func (f *finder) funcAt(pos token.Pos) *ast.FuncDecl {
+	for _, file := range f.files {
+		if pos < file.FileStart || pos > file.FileEnd {
+			continue
+		}
+		for _, decl := range file.Decls {
+			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Pos() <= pos && pos < fn.End() {
+				return fn
+			}
+		}
+	}
+	return nil
+}
+
+// eachCall calls visit for every call in the package in source order,
+// with the enclosing function declaration (nil at package level).
+func (f *finder) eachCall(visit func(call *ast.CallExpr, fn *ast.FuncDecl)) {
+	for _, file := range f.files {
+		for _, decl := range file.Decls {
+			fn, _ := decl.(*ast.FuncDecl)
+			ast.Inspect(decl, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					visit(call, fn)
+				}
+				return true
+			})
+		}
+	}
+}
