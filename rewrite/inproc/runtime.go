@@ -56,9 +56,10 @@ type inprocCmd struct {
 	started bool
 	waited  bool
 	done    chan struct{} // closed when the worker goroutine returns
-	watched chan struct{} // closed when the context watcher returns
+	unwatch func() bool   // stops watching the context; see kill
+	killed  chan struct{} // closed when kill has run
 	err     error         // the worker's result, set before done closes
-	killed  bool          // the context ended the worker; guarded by mu
+	stopped bool          // the context ended the worker; guarded by mu
 	mu      sync.Mutex
 	locks   []*inprocLockedWriter // released when the worker returns
 }
@@ -143,9 +144,12 @@ func (c *inprocCmd) Start() error {
 	stdout, stderr := c.outputs()
 
 	c.done = make(chan struct{})
-	c.watched = make(chan struct{})
+	c.killed = make(chan struct{})
 	go c.run(stdin, stdout, stderr)
-	go c.watch()
+	// No goroutine waits on the context: AfterFunc runs kill only if the
+	// context ends, so an idle worker costs one goroutine, as a child cost
+	// one process.
+	c.unwatch = context.AfterFunc(c.ctx, c.kill)
 	return nil
 }
 
@@ -209,27 +213,21 @@ func (c *inprocCmd) closeWorkerEnds() {
 	}
 }
 
-// watch stops the worker when the context ends first, the way
+// kill stops the worker when the context ends first, the way
 // exec.CommandContext kills the child: the worker's reads and writes fail,
 // and the parent reads what was already written and then EOF. A worker
 // that never touches its streams runs until it returns by itself.
-func (c *inprocCmd) watch() {
-	defer close(c.watched)
-	select {
-	case <-c.done:
-		return
-	case <-c.ctx.Done():
-	}
-	// select picks at random when both are ready, but a worker that
-	// already returned was not stopped by the context: as exec.Cmd does
-	// for a process that is already done, inject no error.
+func (c *inprocCmd) kill() {
+	defer close(c.killed)
+	// A worker that already returned was not stopped by the context: as
+	// exec.Cmd does for a process that is already done, inject no error.
 	select {
 	case <-c.done:
 		return
 	default:
 	}
 	c.mu.Lock()
-	c.killed = true
+	c.stopped = true
 	c.mu.Unlock()
 	if c.stdin != nil {
 		c.stdin.closeRead(io.ErrClosedPipe)
@@ -254,13 +252,15 @@ func (c *inprocCmd) Wait() error {
 	}
 	c.waited = true
 	<-c.done
-	<-c.watched
+	if !c.unwatch() {
+		<-c.killed // kill started: let it finish before reading its verdict
+	}
 	c.closeParentEnds()
 
 	c.mu.Lock()
-	killed := c.killed
+	stopped := c.stopped
 	c.mu.Unlock()
-	if killed {
+	if stopped {
 		return &inprocExitError{code: -1, signal: "killed"}
 	}
 	return c.err
