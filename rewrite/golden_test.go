@@ -33,14 +33,23 @@ import (
 // its own result changes nothing.
 //
 // go test -run Golden -update rewrites the want/ and sites sections from
-// what the rewriter does now, except in the cases of goldenKnownWrong.
+// what the rewriter does now, except in the cases of goldenKnownWrong, whose
+// expected output is written by hand. In -short mode the build sections are
+// not run.
 var updateGolden = flag.Bool("update", false, "rewrite the want/ and sites sections of testdata/golden/*.txtar")
 
 // goldenKnownWrong lists the cases whose want/ and sites sections hold the
 // correct output written by hand, which the rewriter does not produce yet.
 // Such a case is skipped while it fails, and fails once it passes, so the
 // mark is taken out together with the fix.
-var goldenKnownWrong = map[string]string{}
+var goldenKnownWrong = map[string]string{
+	"branch_else_last":  "TODO(procmigrate): a branch that ends main without return, as the if of a final if-else, is refused as running on into the rest of main; it can end the role function with return nil",
+	"branch_uses_local": "TODO(procmigrate): a branch using a local of main is refused with a type error positioned in the synthesized role function; name the local and where main declares it",
+	"cmd_env":           "TODO(procmigrate): the type error of a rewrite is positioned in the rewritten file, not in the source the user has (main.go:42:6 for cmd.Env at 43:6)",
+	"generated_worker":  "TODO(procmigrate): typed channels rewrite the codecs in a generated file; the next generation puts JSON back on the worker's end and the worker hangs",
+	"main_defers":       "TODO(procmigrate): a call main defers before the dispatch runs when the child's branch returns but not when the role function does; the site is converted anyway",
+	"switch_dispatch":   "TODO(procmigrate): the role function drops the comment above the first statement of the branch it copies",
+}
 
 // Names of the sections that are not files of the input module.
 const (
@@ -80,8 +89,8 @@ func runGoldenCase(t *testing.T, name, file string) {
 	if err != nil {
 		t.Fatalf("rewrite: %v", err)
 	}
-	got, runtimes := goldenFiles(t, dir, res)
-	sites := goldenSiteSummary(t, dir, res.Sites)
+	got, runtimes := goldenFiles(dir, res)
+	sites := goldenSiteSummary(dir, res.Sites)
 
 	todo, knownWrong := goldenKnownWrong[name]
 	if *updateGolden {
@@ -96,7 +105,7 @@ func runGoldenCase(t *testing.T, name, file string) {
 	// to be wrong can be skipped as a whole.
 	var problems []string
 	report := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	if !*updateGolden {
+	if !*updateGolden || knownWrong {
 		goldenCompare(ar, got, sites, report)
 	}
 	goldenCheckRuntime(res, runtimes, report)
@@ -107,9 +116,7 @@ func runGoldenCase(t *testing.T, name, file string) {
 			report("%s is not gofmt-clean", goldenRel(dir, f.Path))
 		}
 	}
-	if len(problems) == 0 {
-		problems = goldenCheckResult(t, dir, ar, res)
-	}
+	problems = append(problems, goldenCheckResult(t, dir, ar, res)...)
 
 	switch {
 	case knownWrong && len(problems) > 0:
@@ -150,8 +157,7 @@ func goldenExtract(t *testing.T, ar *txtar.Archive) string {
 // goldenFiles returns the new content of each changed file by its path
 // relative to dir, leaving out the runtime's copies, which it returns
 // apart.
-func goldenFiles(t *testing.T, dir string, res *Result) (files map[string][]byte, runtimes []File) {
-	t.Helper()
+func goldenFiles(dir string, res *Result) (files map[string][]byte, runtimes []File) {
 	files = map[string][]byte{}
 	for _, f := range res.Files {
 		if filepath.Base(f.Path) == runtimeFile {
@@ -167,8 +173,7 @@ func goldenFiles(t *testing.T, dir string, res *Result) (files map[string][]byte
 //
 //	main.go:12:9: role "agent": InProcess: reason
 //		note: ...
-func goldenSiteSummary(t *testing.T, dir string, sites []Site) []byte {
-	t.Helper()
+func goldenSiteSummary(dir string, sites []Site) []byte {
 	var b bytes.Buffer
 	for _, s := range sites {
 		fmt.Fprintf(&b, "%s:%d:%d: role %q: %s", goldenRel(dir, s.Pos.Filename), s.Pos.Line, s.Pos.Column, s.Role, goldenLevel(s.Level))
@@ -248,6 +253,9 @@ func goldenCheckRuntime(res *Result, runtimes []File, report func(string, ...any
 	written := map[string]bool{}
 	for _, f := range runtimes {
 		pkgDir := filepath.Dir(f.Path)
+		if written[pkgDir] {
+			report("%s is written twice into one package", runtimeFile)
+		}
 		written[pkgDir] = true
 		if !converting[pkgDir] {
 			report("%s is written, but no site in its package converts", runtimeFile)

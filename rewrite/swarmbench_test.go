@@ -157,11 +157,9 @@ type swarmRun struct {
 	wall time.Duration
 	// cpu is the user plus system CPU time of the whole process tree.
 	cpu time.Duration
-	// peakRSS is the largest sum of the resident set sizes of the program
-	// and all its descendants that was observed, in bytes.
-	peakRSS int64
-	// samples is how many times the process tree was sampled.
-	samples int
+	// peak is the memory of the program and all its descendants at its
+	// highest.
+	peak treePeak
 }
 
 // runSwarm runs bin once on workload w and measures it. With sample, the
@@ -186,7 +184,7 @@ func runSwarm(bin string, w swarmWorkload, sample bool) (*swarmRun, error) {
 		go func() {
 			defer close(sampled)
 			sampler.root = cmd.Process.Pid
-			r.peakRSS, r.samples = samplePeakRSS(sampler, stop)
+			r.peak = samplePeak(sampler, stop)
 		}()
 	} else {
 		close(sampled)
@@ -240,26 +238,28 @@ func tail(s string) string {
 // treeSampler follows the resident memory of a process and all its
 // descendants.
 //
-// Descendants are found through the parent links in /proc/*/stat, which
-// every Linux kernel has (/proc/<pid>/task/*/children needs
+// Descendants are found through the parent links in /proc/<pid>/stat,
+// which every Linux kernel has (/proc/<pid>/task/*/children needs
 // CONFIG_PROC_CHILDREN, which some kernels, this benchmark's first host
 // among them, lack). Reading the stat file of every process on the machine
 // at each sample would cost about 1.3 ms for the 90 processes of that host,
 // but a process that was already running when the root was started can
 // never become its descendant (an orphan is adopted by init or a
 // subreaper, never by a younger process), so only processes that have
-// appeared since are read: a sample costs a listing of /proc and one read
-// per process of the tree.
+// appeared since are looked at, and the parent of each is read once: a
+// sample costs a listing of /proc and a read of /proc/<pid>/statm per
+// process of the tree.
 type treeSampler struct {
 	root int
 	old  map[int]bool // processes running before the root was started
+	ppid map[int]int  // parents of the processes seen since
 	buf  []byte
 }
 
 // newTreeSampler lists the processes running now; call it just before
 // starting the process to sample, and set root once it is started.
 func newTreeSampler() *treeSampler {
-	s := &treeSampler{old: map[int]bool{}}
+	s := &treeSampler{old: map[int]bool{}, ppid: map[int]int{}}
 	pids, _ := listProcs()
 	for _, p := range pids {
 		s.old[p] = true
@@ -287,63 +287,97 @@ func listProcs() ([]int, error) {
 	return pids, nil
 }
 
-// sample returns the summed resident set size of the root and its
-// descendants in pages, and whether the root was found.
-func (s *treeSampler) sample() (int64, bool) {
+// treeMemory is the memory of a process tree at one moment, in pages.
+type treeMemory struct {
+	// rss is the sum of the resident set sizes (VmRSS): what the brief of
+	// the benchmark asks for, but a page of the binary's text that n
+	// processes share counts n times.
+	rss int64
+	// anon is the sum of the resident anonymous memory (RssAnon: heap,
+	// stacks, runtime data), which no two of these processes share; it
+	// leaves out the binary's text altogether.
+	anon int64
+}
+
+// sample returns the memory of the root and its descendants, and whether
+// the root was found.
+func (s *treeSampler) sample() (treeMemory, bool) {
+	var m treeMemory
 	pids, err := listProcs()
 	if err != nil {
-		return 0, false
+		return m, false
 	}
-	rss := map[int]int64{}
+	live := make(map[int]bool, len(pids))
 	children := map[int][]int{}
 	for _, p := range pids {
 		if s.old[p] {
 			continue
 		}
-		ppid, pages, ok := s.readStat(p)
+		live[p] = true
+		ppid, ok := s.ppid[p]
 		if !ok {
-			continue // gone since the listing
+			if ppid, ok = s.readPPID(p); !ok {
+				continue // gone since the listing
+			}
+			s.ppid[p] = ppid
 		}
-		rss[p] = pages
 		children[ppid] = append(children[ppid], p)
 	}
-	if _, ok := rss[s.root]; !ok {
-		return 0, false
+	for p := range s.ppid {
+		if !live[p] {
+			delete(s.ppid, p) // exited: its id may be reused
+		}
 	}
-	var total int64
+	if !live[s.root] {
+		return m, false
+	}
 	tree := []int{s.root}
 	for i := 0; i < len(tree); i++ {
-		total += rss[tree[i]]
+		if rss, shared, ok := s.readStatm(tree[i]); ok {
+			m.rss += rss
+			m.anon += rss - shared
+		}
 		tree = append(tree, children[tree[i]]...)
 	}
-	return total, true
+	return m, true
 }
 
-// readStat returns the parent and the resident set size in pages (the same
-// count as VmRSS in /proc/<pid>/status) of process pid.
-func (s *treeSampler) readStat(pid int) (ppid int, rss int64, ok bool) {
+// readPPID returns the parent of process pid.
+func (s *treeSampler) readPPID(pid int) (int, bool) {
 	data, ok := s.read("/proc/" + strconv.Itoa(pid) + "/stat")
 	if !ok {
-		return 0, 0, false
+		return 0, false
 	}
 	// The command name, field 2, is in parentheses and may contain spaces
 	// and parentheses itself: the fields after it start after the last ')'.
 	i := bytes.LastIndexByte(data, ')')
 	if i < 0 {
-		return 0, 0, false
+		return 0, false
 	}
+	// Then come the state (field 3) and the parent (field 4).
 	f := bytes.Fields(data[i+1:])
-	// f[0] is field 3 (state), so field k is f[k-3]: the parent is field 4
-	// and the resident set size field 24.
-	if len(f) < 22 {
+	if len(f) < 2 {
+		return 0, false
+	}
+	ppid, err := strconv.Atoi(string(f[1]))
+	return ppid, err == nil
+}
+
+// readStatm returns the resident set size of process pid and the part of
+// it that is file-backed or shared memory (RssFile+RssShmem), in pages.
+func (s *treeSampler) readStatm(pid int) (rss, shared int64, ok bool) {
+	data, ok := s.read("/proc/" + strconv.Itoa(pid) + "/statm")
+	if !ok {
 		return 0, 0, false
 	}
-	ppid, err1 := strconv.Atoi(string(f[1]))
-	rss, err2 := strconv.ParseInt(string(f[21]), 10, 64)
-	if err1 != nil || err2 != nil {
+	// size resident shared text lib data dt
+	f := bytes.Fields(data)
+	if len(f) < 3 {
 		return 0, 0, false
 	}
-	return ppid, rss, true
+	rss, err1 := strconv.ParseInt(string(f[1]), 10, 64)
+	shared, err2 := strconv.ParseInt(string(f[2]), 10, 64)
+	return rss, shared, err1 == nil && err2 == nil
 }
 
 // hwm returns the root's own peak resident set size, VmHWM, in bytes.
@@ -382,32 +416,38 @@ func (s *treeSampler) read(name string) ([]byte, bool) {
 	return s.buf[:n], true
 }
 
-// samplePeakRSS samples the summed resident set size of the tree of s
-// until stop is closed. It returns the largest sum seen or the root's own
-// peak (VmHWM), whichever is larger, in bytes, and the number of samples.
-//
-// The root's VmHWM covers what sampling alone misses in a program that is
-// a single process, as the migrated one is: a peak between two samples or
-// after the last one. (The Maxrss of wait4's rusage cannot serve: Linux
-// starts it at the peak of the process that forked the child, here the
-// test binary, which is larger than the migrated program.)
+// treePeak is what samplePeak found, in bytes.
+type treePeak struct {
+	rss, anon int64
+	samples   int
+}
+
+// samplePeak samples the memory of the tree of s until stop is closed and
+// returns the largest sums seen. The peak resident set size is also at
+// least the root's own peak, VmHWM: in a program that is a single process,
+// as the migrated one is, that covers a peak between two samples or after
+// the last one. (The Maxrss of wait4's rusage cannot serve: Linux starts
+// it at the peak of the process that forked the child, here the test
+// binary, which is larger than the migrated program.)
 //
 // The sampler keeps out of the way of what it measures: after each sample
 // it pauses at least ten times as long as the sample took, so it uses a
 // tenth of one CPU at most, however many agent processes there are.
-func samplePeakRSS(s *treeSampler, stop <-chan struct{}) (peak int64, samples int) {
+func samplePeak(s *treeSampler, stop <-chan struct{}) treePeak {
 	const minPause = time.Millisecond
 	page := int64(os.Getpagesize())
+	var p treePeak
 	for {
 		t0 := time.Now()
-		if pages, ok := s.sample(); ok {
-			peak = max(peak, pages*page, s.hwm())
-			samples++
+		if m, ok := s.sample(); ok {
+			p.rss = max(p.rss, m.rss*page, s.hwm())
+			p.anon = max(p.anon, m.anon*page)
+			p.samples++
 		}
 		pause := max(minPause, 10*time.Since(t0))
 		select {
 		case <-stop:
-			return peak, samples
+			return p
 		case <-time.After(pause):
 		}
 	}
@@ -415,7 +455,14 @@ func samplePeakRSS(s *treeSampler, stop <-chan struct{}) (peak int64, samples in
 
 // swarmMetrics are the means over the runs of one model and agent count.
 type swarmMetrics struct {
-	startUS, rttUS, tasksPerSec, cpuUSPerTask, peakMB, mbPerAgent float64
+	startUS      float64 // the program's mean agent start latency
+	rttUS        float64 // the program's mean round-trip overhead
+	tasksPerSec  float64 // tasks over the wall time of the whole run
+	cpuUSPerTask float64 // CPU time of the process tree per task
+	peakMB       float64 // peak summed RSS of the process tree
+	mbPerAgent   float64 // peakMB per agent
+	anonPerAgent float64 // peak summed anonymous memory per agent
+	samples      float64 // memory samples per run
 }
 
 // mib is the "MB" of the reported units.
@@ -437,9 +484,11 @@ func measureSwarm(tb testing.TB, bin string, w swarmWorkload, n int, want string
 		sum.startUS += r.stats.MeanStartLatencyUS
 		sum.rttUS += r.stats.MeanRoundTripUS
 		sum.tasksPerSec += float64(w.tasks) / r.wall.Seconds()
-		sum.cpuUSPerTask += float64(r.cpu.Microseconds()) / float64(w.tasks)
-		sum.peakMB += float64(r.peakRSS) / mib
-		sum.mbPerAgent += float64(r.peakRSS) / mib / float64(w.agents)
+		sum.cpuUSPerTask += float64(r.cpu.Nanoseconds()) / 1e3 / float64(w.tasks)
+		sum.peakMB += float64(r.peak.rss) / mib
+		sum.mbPerAgent += float64(r.peak.rss) / mib / float64(w.agents)
+		sum.anonPerAgent += float64(r.peak.anon) / mib / float64(w.agents)
+		sum.samples += float64(r.peak.samples)
 	}
 	f := float64(n)
 	return swarmMetrics{
@@ -449,6 +498,8 @@ func measureSwarm(tb testing.TB, bin string, w swarmWorkload, n int, want string
 		cpuUSPerTask: sum.cpuUSPerTask / f,
 		peakMB:       sum.peakMB / f,
 		mbPerAgent:   sum.mbPerAgent / f,
+		anonPerAgent: sum.anonPerAgent / f,
+		samples:      sum.samples / f,
 	}
 }
 
@@ -459,13 +510,15 @@ func (m swarmMetrics) report(b *testing.B) {
 	b.ReportMetric(m.cpuUSPerTask, "cpu-µs/task")
 	b.ReportMetric(m.peakMB, "peak-MB")
 	b.ReportMetric(m.mbPerAgent, "MB/agent")
+	b.ReportMetric(m.anonPerAgent, "anon-MB/agent")
 }
 
 func (m swarmMetrics) check(tb testing.TB) {
 	tb.Helper()
 	for name, v := range map[string]float64{
 		"start": m.startUS, "round trip": m.rttUS, "throughput": m.tasksPerSec,
-		"cpu": m.cpuUSPerTask, "peak memory": m.peakMB,
+		"cpu": m.cpuUSPerTask, "peak memory": m.peakMB, "anonymous memory": m.anonPerAgent,
+		"samples": m.samples,
 	} {
 		if !(v > 0) || math.IsInf(v, 0) {
 			tb.Errorf("%s metric = %v, want a positive number", name, v)

@@ -3,8 +3,10 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"slices"
@@ -92,7 +94,7 @@ func printDiffs(w io.Writer, dir string, files []rewrite.File) error {
 		}
 		rel := relPath(dir, f.Path)
 		oldLabel := "a/" + rel
-		if f.Old == nil {
+		if _, err := os.Lstat(f.Path); errors.Is(err, fs.ErrNotExist) {
 			oldLabel = "/dev/null" // new file
 		}
 		if _, err := io.WriteString(w, udiff.Unified(oldLabel, "b/"+rel, string(f.Old), string(f.New))); err != nil {

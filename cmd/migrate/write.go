@@ -101,7 +101,7 @@ func stage(dir string, f rewrite.File) (staged, error) {
 	target, err := filepath.EvalSymlinks(f.Path)
 	mode := f.Mode.Perm()
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && f.Old == nil:
+	case errors.Is(err, fs.ErrNotExist) && len(f.Old) == 0:
 		target = f.Path // a new file
 	case err != nil:
 		return staged{}, err
