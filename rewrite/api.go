@@ -22,8 +22,10 @@ const (
 	// InProcess runs the worker's serving code on a goroutine connected by
 	// in-memory pipes; the wire protocol is untouched.
 	InProcess
-	// TypedChannels also replaces the codec: each direction carries its
-	// message type over a typed channel and EOF becomes channel close.
+	// TypedChannels also replaces the codec: each direction hands values
+	// of its message type to the other end with no encoding, through a
+	// typed in-memory queue with a pipe's capacity, and closing the
+	// sending end makes the receiver's Decode return io.EOF.
 	TypedChannels
 )
 

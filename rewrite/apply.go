@@ -154,8 +154,10 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	name := fresh("run"+exportName(d.Role)+"Role", e.taken)
 	e.taken[name] = true
 	e.roles[d] = name
-	argv, stdin := fresh("argv", used, e.taken), fresh("stdin", used, e.taken)
-	stdout, stderr := fresh("stdout", used, e.taken), fresh("stderr", used, e.taken)
+	// The parameters shadow package-level names only inside the copy, so
+	// they need only avoid what the branch itself names.
+	argv, stdin := fresh("argv", used), fresh("stdin", used)
+	stdout, stderr := fresh("stdout", used), fresh("stderr", used)
 	subst := map[string]string{"Args": argv, "Stdin": stdin, "Stdout": stdout, "Stderr": stderr}
 
 	// Copy the branch and rewrite the copy, matching copied nodes to the
@@ -213,7 +215,12 @@ func (e *editor) roleFunc(p *sitePlan) string {
 		body = append(body, cp)
 	}
 	body[0].Decorations().Before = dst.NewLine
-	body[0].Decorations().Start = nil
+	if !terminates(e.x, d.Body[len(d.Body)-1]) {
+		// The branch ends its function by being last in it: so does the copy.
+		ret := &dst.ReturnStmt{Results: []dst.Expr{&dst.Ident{Name: "nil"}}}
+		ret.Decs.Before = dst.NewLine
+		body = append(body, ret)
+	}
 
 	ioType := func(name string) dst.Expr { return &dst.Ident{Name: name, Path: "io"} }
 	fd := &dst.FuncDecl{

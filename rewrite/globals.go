@@ -24,6 +24,8 @@ var processWide = map[string]map[string]string{
 		"Setenv":   "changes the environment of the parent and every worker",
 		"Unsetenv": "changes the environment of the parent and every worker",
 		"Clearenv": "changes the environment of the parent and every worker",
+		"Getpid":   "in-process is the parent's process ID",
+		"Getppid":  "in-process is the ID of the parent's own parent",
 	},
 	"log": {
 		"Fatal": "ends the whole process", "Fatalf": "ends the whole process", "Fatalln": "ends the whole process",

@@ -43,12 +43,7 @@ var updateGolden = flag.Bool("update", false, "rewrite the want/ and sites secti
 // Such a case is skipped while it fails, and fails once it passes, so the
 // mark is taken out together with the fix.
 var goldenKnownWrong = map[string]string{
-	"branch_else_last":  "TODO(procmigrate): a branch that ends main without return, as the if of a final if-else, is refused as running on into the rest of main; it can end the role function with return nil",
-	"branch_uses_local": "TODO(procmigrate): a branch using a local of main is refused with a type error positioned in the synthesized role function; name the local and where main declares it",
 	"cmd_env":           "TODO(procmigrate): the type error of a rewrite is positioned in the rewritten file, not in the source the user has (main.go:42:6 for cmd.Env at 43:6)",
-	"generated_worker":  "TODO(procmigrate): typed channels rewrite the codecs in a generated file; the next generation puts JSON back on the worker's end and the worker hangs",
-	"main_defers":       "TODO(procmigrate): a call main defers before the dispatch runs when the child's branch returns but not when the role function does; the site is converted anyway",
-	"switch_dispatch":   "TODO(procmigrate): the role function drops the comment above the first statement of the branch it copies",
 }
 
 // Names of the sections that are not files of the input module.

@@ -26,7 +26,7 @@ import (
 // serving function, which runs once per worker, and handing it down to the
 // functions that use it keeps one copy per worker. Maps, pointers and
 // channels are handed down as they are; other types by pointer, with uses
-// written (*v).
+// written *v, parenthesized where the expression needs it.
 //
 // It applies only when nothing but worker code uses the variable and the
 // functions it is handed to are called only from worker code, and when its
@@ -98,6 +98,9 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 		return nil, fmt.Sprintf("worker code changes package variable %s, whose initializer does more than build a value", name)
 	}
 
+	if x.isGenerated(decl) {
+		return nil, fmt.Sprintf("worker code changes package variable %s, which is declared in a generated file", name)
+	}
 	if !canWriteType(v.Type()) {
 		return nil, fmt.Sprintf("worker code changes package variable %s, whose type %s cannot be written as a parameter", name, v.Type())
 	}
@@ -118,6 +121,11 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 	inPath := map[*ast.FuncDecl]bool{root: true}
 	for _, fd := range path {
 		inPath[fd] = true
+	}
+	for _, fd := range append([]*ast.FuncDecl{root}, path...) {
+		if x.isGenerated(fd) {
+			return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is in a generated file", name, fd.Name.Name)
+		}
 	}
 	for _, fd := range path {
 		for _, id := range x.uses[x.info.Defs[fd.Name]] {

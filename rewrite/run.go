@@ -71,9 +71,6 @@ func rewritePackage(ix *exportIndex, pkg *packages.Package) ([]File, []Site, err
 	var plans, convert []*sitePlan
 	for _, s := range m.Spawns {
 		p := planSite(x, m, s)
-		if f, _ := fileAt(x, s.Call); f != nil && ast.IsGenerated(f) {
-			p = &sitePlan{spawn: s, level: Unchanged, reason: "the spawn is in a generated file"}
-		}
 		plans = append(plans, p)
 		if p.level > Unchanged {
 			convert = append(convert, p)
@@ -112,9 +109,11 @@ func fileAt(x *pkgIndex, n ast.Node) (*ast.File, bool) {
 	return nil, false
 }
 
-// applyChecked applies the plans and type-checks the package. When typed
-// channels do not type-check it tries again with in-process pipes; when
-// that fails too, every plan is marked unchanged with the type error.
+// applyChecked applies the plans and type-checks the package. When the
+// result does not type-check it drops typed channels to in-process pipes,
+// then tries each site alone and keeps those that check, so one site that
+// cannot move does not hold back the others. A site that fails even alone
+// is left unchanged with the type error as its reason.
 func applyChecked(ix *exportIndex, x *pkgIndex, plans []*sitePlan) ([]File, error) {
 	if name := runtimeClash(x); name != "" {
 		for _, p := range plans {
@@ -122,26 +121,45 @@ func applyChecked(ix *exportIndex, x *pkgIndex, plans []*sitePlan) ([]File, erro
 		}
 		return nil, nil
 	}
-	for {
-		files, checkErr, err := apply(ix, x, plans)
-		if err != nil || checkErr == nil {
-			return files, err
-		}
-		typed := false
-		for _, p := range plans {
-			if p.level == TypedChannels {
-				typed = true
-				p.level, p.typed = InProcess, nil
-				p.reason = fmt.Sprintf("typed channels do not type-check: %v", checkErr)
-			}
-		}
-		if !typed {
-			for _, p := range plans {
-				p.level, p.reason, p.notes = Unchanged, fmt.Sprintf("the rewritten package does not type-check: %v", checkErr), nil
-			}
-			return nil, nil
+	files, checkErr, err := apply(ix, x, plans)
+	if err != nil || checkErr == nil {
+		return files, err
+	}
+	for _, p := range plans {
+		if p.level == TypedChannels {
+			p.level, p.typed = InProcess, nil
+			p.reason = fmt.Sprintf("typed channels do not type-check: %v", checkErr)
 		}
 	}
+	files, checkErr, err = apply(ix, x, plans)
+	if err != nil || checkErr == nil {
+		return files, err
+	}
+
+	// Find the sites that cannot move, one by one.
+	var good []*sitePlan
+	for _, p := range plans {
+		_, alone, err := apply(ix, x, []*sitePlan{p})
+		if err != nil {
+			return nil, err
+		}
+		if alone != nil {
+			p.level, p.reason, p.notes = Unchanged, fmt.Sprintf("the rewritten package does not type-check: %v", alone), nil
+			continue
+		}
+		good = append(good, p)
+	}
+	if len(good) == 0 {
+		return nil, nil
+	}
+	files, checkErr, err = apply(ix, x, good)
+	if err != nil || checkErr == nil {
+		return files, err
+	}
+	for _, p := range good {
+		p.level, p.reason, p.notes = Unchanged, fmt.Sprintf("the rewritten package does not type-check: %v", checkErr), nil
+	}
+	return nil, nil
 }
 
 // hasRuntime reports whether the package already has the runtime's file,

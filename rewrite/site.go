@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"go/version"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -84,6 +85,13 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 func (x *pkgIndex) pos(p token.Pos) string {
 	position := x.fset.Position(p)
 	return fmt.Sprintf("%s:%d:%d", filepath.Base(position.Filename), position.Line, position.Column)
+}
+
+// isGenerated reports whether n is in a file marked as generated, which the
+// rewrite never changes: the next generation would undo it.
+func (x *pkgIndex) isGenerated(n ast.Node) bool {
+	f, _ := fileAt(x, n)
+	return f != nil && ast.IsGenerated(f)
 }
 
 func (x *pkgIndex) isTestFile(n ast.Node) bool {
@@ -208,6 +216,12 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	if x.isTestFile(s.Call) {
 		return unchanged("the spawn is in a test file")
 	}
+	if x.isGenerated(s.Call) {
+		return unchanged("the spawn is in a generated file")
+	}
+	if v := x.pkg.Module; v != nil && v.GoVersion != "" && versionLess(v.GoVersion, "1.21") {
+		return unchanged("the module's go directive is %s; the in-process runtime needs go 1.21 or later", v.GoVersion)
+	}
 	if use := exitErrorUse(x); use != nil {
 		return unchanged("the package inspects *exec.ExitError at %s, which the error of an in-process worker is not", x.pos(use.Pos()))
 	}
@@ -229,7 +243,7 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	// Check that worker code keeps to what is its own.
 	reach := x.reachable(stmtNodes(d.Body))
 	if use, ok := firstProcessWide(x, d, reach); ok {
-		return unchanged("worker code uses %s.%s at %s, which %s", use.obj.Pkg().Name(), use.obj.Name(), x.pos(use.id.Pos()), use.why)
+		return unchanged("worker code uses %s.%s at %s, which %s", use.obj.Pkg().Name(), use.obj.Name(), x.pos(enclosingSel(x, use.id).Pos()), use.why)
 	}
 	vars, why := planPrivate(x, d, reach)
 	if why != "" {
@@ -272,6 +286,12 @@ func exitErrorUse(x *pkgIndex) *ast.Ident {
 		}
 	}
 	return first
+}
+
+// versionLess reports whether Go version a (such as "1.20" or "1.22.3") is
+// older than b.
+func versionLess(a, b string) bool {
+	return version.Compare("go"+a, "go"+b) < 0
 }
 
 func stmtNodes(stmts []ast.Stmt) []ast.Node {
@@ -346,12 +366,22 @@ func calleeIdent(fun ast.Expr) *ast.Ident {
 }
 
 // checkBranch returns why a role's branch cannot become a function, or "".
-// The branch must end the program's run on every path (it may not fall into
-// the orchestrator's code), must not defer work that os.Exit would skip,
-// and may not jump.
+// The branch must end the program's run on every path, by return, os.Exit
+// or by being the last thing its function does; it must not defer work
+// that os.Exit would skip, nor run under deferred calls of its function,
+// nor use the function's locals, and it may not jump.
 func checkBranch(x *pkgIndex, d *workers.Dispatch) string {
-	if len(d.Body) == 0 || !terminates(x, d.Body[len(d.Body)-1]) {
+	if d.Func.Type.Results != nil && len(d.Func.Type.Results.List) > 0 {
+		return fmt.Sprintf("the branch for role %q is in %s, whose results, not the branch, decide how the process ends", d.Role, d.Func.Name.Name)
+	}
+	if len(d.Body) == 0 || !terminates(x, d.Body[len(d.Body)-1]) && !endsFunc(x, d.Node) {
 		return fmt.Sprintf("the branch for role %q does not end in return or os.Exit, so it runs on into the rest of %s", d.Role, d.Func.Name.Name)
+	}
+	if def := deferBefore(d); def != nil {
+		return fmt.Sprintf("%s defers a call at %s that runs when the branch for role %q returns, but would not run in-process", d.Func.Name.Name, x.pos(def.Pos()), d.Role)
+	}
+	if id, v := outerLocal(x, d); id != nil {
+		return fmt.Sprintf("the branch for role %q uses %s, a local of %s declared at %s before the branch", d.Role, id.Name, d.Func.Name.Name, x.pos(v.Pos()))
 	}
 	var why string
 	for _, st := range d.Body {
@@ -387,6 +417,76 @@ func checkBranch(x *pkgIndex, d *workers.Dispatch) string {
 		})
 	}
 	return why
+}
+
+// endsFunc reports whether nothing of its function runs after n: n is the
+// last statement of its block, and so is each statement around it up to
+// the function body, with no loop in between.
+func endsFunc(x *pkgIndex, n ast.Node) bool {
+	for {
+		p := x.parent[n]
+		switch p := p.(type) {
+		case *ast.BlockStmt:
+			if len(p.List) == 0 || p.List[len(p.List)-1] != n {
+				return false
+			}
+			if _, ok := x.parent[p].(*ast.FuncDecl); ok {
+				return true
+			}
+		case *ast.CaseClause:
+			if len(p.Body) == 0 || p.Body[len(p.Body)-1] != n {
+				return false
+			}
+		case *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt:
+			// the branch taken is followed by what follows the statement
+		default:
+			return false
+		}
+		n = p
+	}
+}
+
+// deferBefore returns a defer statement of the dispatch's function that can
+// run before the branch: its deferred call runs when the branch returns.
+func deferBefore(d *workers.Dispatch) *ast.DeferStmt {
+	var found *ast.DeferStmt
+	ast.Inspect(d.Func.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			if found == nil && n.Pos() < d.Node.Pos() {
+				found = n
+			}
+		}
+		return found == nil
+	})
+	return found
+}
+
+// outerLocal returns a use in the branch of a variable that the dispatch's
+// function declares outside the branch; a function made from the branch
+// would not have it.
+func outerLocal(x *pkgIndex, d *workers.Dispatch) (*ast.Ident, *types.Var) {
+	var id *ast.Ident
+	var v *types.Var
+	for _, st := range d.Body {
+		ast.Inspect(st, func(n ast.Node) bool {
+			ident, ok := n.(*ast.Ident)
+			if !ok || id != nil {
+				return id == nil
+			}
+			obj, ok := x.info.Uses[ident].(*types.Var)
+			if !ok || obj.Pkg() != x.pkg.Types || obj.Parent() == x.pkg.Types.Scope() || obj.IsField() {
+				return true
+			}
+			if obj.Pos() >= d.Func.Pos() && obj.Pos() < d.Func.End() && (obj.Pos() < d.Node.Pos() || obj.Pos() >= d.Node.End()) {
+				id, v = ident, obj
+			}
+			return true
+		})
+	}
+	return id, v
 }
 
 // terminates reports whether st ends the enclosing function on every path,

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"reflect"
 	"strings"
 
@@ -54,8 +55,18 @@ func planTyped(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch) ([]*typedStre
 		if pipe == nil || end == nil {
 			return nil, fmt.Sprintf("the worker's %s is not a pipe on both sides", dir.stream)
 		}
-		if pipe.Codec == nil || pipe.Codec.Kind != dir.parentKind || end.Codec == nil || end.Codec.Kind != dir.workerKind {
-			return nil, fmt.Sprintf("%s is not one %s in the parent and one %s in the worker", dir.stream, dir.parentKind, dir.workerKind)
+		if pipe.Codec == nil || end.Codec == nil {
+			return nil, fmt.Sprintf("%s is not read and written through one encoder and decoder pair", dir.stream)
+		}
+		if pipe.Codec.Kind != dir.parentKind || end.Codec.Kind != dir.workerKind {
+			return nil, fmt.Sprintf("%s is carried by %s and %s; only %s and %s pairs become typed channels",
+				dir.stream, pipe.Codec.Kind, end.Codec.Kind, dir.parentKind, dir.workerKind)
+		}
+		for _, c := range []*workers.Codec{pipe.Codec, end.Codec} {
+			if x.isGenerated(c.Ctor) {
+				return nil, fmt.Sprintf("the %s on %s is in the generated file %s, which the rewrite does not change",
+					c.Kind, dir.stream, filepath.Base(x.fset.Position(c.Ctor.Pos()).Filename))
+			}
 		}
 		if why := checkStreamUses(x, dir.stream, pipe.Uses, pipe.Codec, true); why != "" {
 			return nil, why

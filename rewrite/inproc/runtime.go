@@ -4,9 +4,9 @@
 // and the standard streams become in-memory pipes, or typed message queues
 // once both ends agree on a message type.
 //
-// The rewriter copies this file verbatim, changing only the package clause,
-// so everything here must use the standard library alone and keep to names
-// that start with inproc.
+// The rewriter copies this file into each migrated package with its own
+// package clause, so everything here uses the standard library alone and
+// keeps to names that start with inproc.
 package inproc
 
 import (
@@ -387,7 +387,7 @@ func (s *inprocStream) write(p []byte) (int, error) {
 func (s *inprocStream) read(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for len(s.buf) == 0 && s.rerr == nil {
+	for s.spill() == 0 && s.rerr == nil {
 		s.cond.Wait()
 	}
 	if len(s.buf) == 0 {
@@ -400,6 +400,16 @@ func (s *inprocStream) read(p []byte) (int, error) {
 	}
 	s.cond.Broadcast()
 	return n, nil
+}
+
+// spill turns messages a typed encoder queued into the JSON lines its
+// json.Encoder would have written, for a reader that reads bytes, and
+// returns how many bytes are buffered. The caller holds s.mu.
+func (s *inprocStream) spill() int {
+	if q, ok := s.msgs.(interface{ spill(*[]byte) }); ok {
+		q.spill(&s.buf)
+	}
+	return len(s.buf)
 }
 
 // closeWrite ends the stream for writers; readers see err, or EOF when err
@@ -471,6 +481,20 @@ type inprocQueue[T any] struct {
 
 func (q *inprocQueue[T]) drop() { q.items = nil }
 
+// spill appends the queued messages to buf as JSON lines and empties the
+// queue. A message that does not encode is dropped with its error written
+// in its place, where a json.Encoder would have failed the sender.
+func (q *inprocQueue[T]) spill(buf *[]byte) {
+	for _, v := range q.items {
+		line, err := json.Marshal(v)
+		if err != nil {
+			line = []byte(fmt.Sprintf("%q", err.Error()))
+		}
+		*buf = append(append(*buf, line...), '\n')
+	}
+	q.items = nil
+}
+
 // inprocQueueOf returns the stream's queue of T, making it on first use.
 // The caller holds s.mu. Both ends were checked to use the same T when the
 // program was rewritten, so a mismatch is a broken invariant.
@@ -503,15 +527,21 @@ func inprocSend[T any](s *inprocStream, v T) error {
 	return nil
 }
 
+// inprocReceive returns the next message of the stream. When the sender
+// wrote bytes instead, as a plain json.Encoder does, it returns
+// errInprocBytes and the caller decodes them.
 func inprocReceive[T any](s *inprocStream) (T, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := inprocQueueOf[T](s)
-	for len(q.items) == 0 && s.rerr == nil {
+	for len(q.items) == 0 && len(s.buf) == 0 && s.rerr == nil {
 		s.cond.Wait()
 	}
 	var v T
 	if len(q.items) == 0 {
+		if len(s.buf) > 0 {
+			return v, errInprocBytes
+		}
 		return v, s.rerr
 	}
 	v = q.items[0]
@@ -523,6 +553,9 @@ func inprocReceive[T any](s *inprocStream) (T, error) {
 	s.cond.Broadcast()
 	return v, nil
 }
+
+// errInprocBytes tells a typed decoder that its stream carries bytes.
+var errInprocBytes = errors.New("inproc: stream carries bytes")
 
 // inprocEncoder stands where a json.Encoder wrote messages of type T to a
 // worker's stream. Over an in-process stream it hands each value to the
@@ -570,6 +603,11 @@ func (d *inprocDecoder[T]) Decode(v *T) error {
 		return d.dec.Decode(v)
 	}
 	m, err := inprocReceive[T](d.s)
+	if err == errInprocBytes {
+		// The other end writes JSON: read it as JSON from now on.
+		d.dec, d.s = json.NewDecoder(&inprocReadEnd{d.s}), nil
+		return d.dec.Decode(v)
+	}
 	if err != nil {
 		return err
 	}

@@ -912,3 +912,45 @@ func BenchmarkBytePipeJSONRoundTrip(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// TestMixedEnds checks that a typed end talks to a plain JSON end on the
+// same stream in both directions, as it must when only one side of a
+// protocol was converted.
+func TestMixedEnds(t *testing.T) {
+	type msg struct{ N int }
+	s := newInprocStream()
+	enc := newInprocEncoder[msg](&inprocWriteEnd{s})
+	for i := 0; i < 3; i++ {
+		if err := enc.Encode(msg{i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	(&inprocWriteEnd{s}).Close()
+	dec := json.NewDecoder(&inprocReadEnd{s})
+	for i := 0; i < 3; i++ {
+		var m msg
+		if err := dec.Decode(&m); err != nil || m.N != i {
+			t.Fatalf("plain decoder got %v, %v; want %d", m, err, i)
+		}
+	}
+
+	s = newInprocStream()
+	jenc := json.NewEncoder(&inprocWriteEnd{s})
+	for i := 0; i < 3; i++ {
+		if err := jenc.Encode(msg{i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	(&inprocWriteEnd{s}).Close()
+	tdec := newInprocDecoder[msg](&inprocReadEnd{s})
+	for i := 0; i < 3; i++ {
+		var m msg
+		if err := tdec.Decode(&m); err != nil || m.N != i {
+			t.Fatalf("typed decoder got %v, %v; want %d", m, err, i)
+		}
+	}
+	var m msg
+	if err := tdec.Decode(&m); err != io.EOF {
+		t.Fatalf("typed decoder at end: %v, want io.EOF", err)
+	}
+}
