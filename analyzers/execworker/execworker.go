@@ -65,9 +65,8 @@ func outcome(s *workers.Spawn, pkg *types.Package) string {
 	case d == nil:
 		return role + "; no dispatch for the role found in this package"
 	case d.Serve == nil:
-		return fmt.Sprintf("%s handled inline in %s; move the branch into a function "+
-			"to run it as a goroutine", role, d.Func.Name.Name)
+		return fmt.Sprintf("%s handled inline in %s; a candidate to run as a goroutine", role, d.Func.Name.Name)
 	}
 	serve := workers.FuncString(d.Serve, pkg)
-	return fmt.Sprintf("%s served by %s; it can run as a goroutine", role, serve)
+	return fmt.Sprintf("%s served by %s; a candidate to run as a goroutine", role, serve)
 }

@@ -314,7 +314,7 @@ func runAgent(ctx context.Context, exe string, id int, tasks <-chan task, result
 	// The start latency clock starts before the command is even set up, so
 	// it covers fork/exec, the child's runtime start-up and its first task.
 	spawned := time.Now()
-	cmd := exec.CommandContext(ctx, exe, agentRole, "-id", strconv.Itoa(id)) // want `worker spawned with exec\.CommandContext re-executes this binary \(os\.Executable\(\)\) as role "agent" served by serveAgent; it can run as a goroutine`
+	cmd := exec.CommandContext(ctx, exe, agentRole, "-id", strconv.Itoa(id)) // want `worker spawned with exec\.CommandContext re-executes this binary \(os\.Executable\(\)\) as role "agent" served by serveAgent; a candidate to run as a goroutine`
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return fmt.Errorf("agent %d: stdin pipe: %w", id, err)

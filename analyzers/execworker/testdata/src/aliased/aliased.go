@@ -15,7 +15,7 @@ func main() {
 	if err != nil {
 		exe = os.Args[0]
 	}
-	osexec.Command(exe, "agent").Run() // want `worker spawned with exec\.Command re-executes this binary \(os\.Executable\(\)\) as role "agent" served by serveAgent; it can run as a goroutine`
+	osexec.Command(exe, "agent").Run() // want `worker spawned with exec\.Command re-executes this binary \(os\.Executable\(\)\) as role "agent" served by serveAgent; a candidate to run as a goroutine`
 }
 
 func serveAgent() {}

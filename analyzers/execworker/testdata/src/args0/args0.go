@@ -15,9 +15,9 @@ func main() {
 		os.Stdout.WriteString("inline worker\n")
 		return
 	}
-	exec.Command(os.Args[0], "agent").Run()  // want `worker spawned with exec\.Command re-executes this binary \(os\.Args\[0\]\) as role "agent" served by serve; it can run as a goroutine`
-	exec.Command(os.Args[0], "helper").Run() // want `worker spawned with exec\.Command re-executes this binary \(os\.Args\[0\]\) as role "helper" served by serve; it can run as a goroutine`
-	exec.Command(os.Args[0], "inline").Run() // want `worker spawned with exec\.Command re-executes this binary \(os\.Args\[0\]\) as role "inline" handled inline in main; move the branch into a function to run it as a goroutine`
+	exec.Command(os.Args[0], "agent").Run()  // want `worker spawned with exec\.Command re-executes this binary \(os\.Args\[0\]\) as role "agent" served by serve; a candidate to run as a goroutine`
+	exec.Command(os.Args[0], "helper").Run() // want `worker spawned with exec\.Command re-executes this binary \(os\.Args\[0\]\) as role "helper" served by serve; a candidate to run as a goroutine`
+	exec.Command(os.Args[0], "inline").Run() // want `worker spawned with exec\.Command re-executes this binary \(os\.Args\[0\]\) as role "inline" handled inline in main; a candidate to run as a goroutine`
 	exec.Command(os.Args[0], "judge").Run()  // want `worker spawned with exec\.Command re-executes this binary \(os\.Args\[0\]\) as role "judge"; no dispatch for the role found in this package`
 	for _, role := range []string{"agent", "helper"} {
 		exec.Command(os.Args[0], role).Run() // want `worker spawned with exec\.Command re-executes this binary \(os\.Args\[0\]\) with a non-constant role`

@@ -13,7 +13,7 @@ func main() {
 		return
 	}
 	exe, _ := Executable()
-	cmd := Command(exe, "agent") // want `worker spawned with exec\.Command re-executes this binary \(os\.Executable\(\)\) as role "agent" served by serveAgent; it can run as a goroutine`
+	cmd := Command(exe, "agent") // want `worker spawned with exec\.Command re-executes this binary \(os\.Executable\(\)\) as role "agent" served by serveAgent; a candidate to run as a goroutine`
 	cmd.Run()
 }
 

@@ -30,7 +30,7 @@ func supervise(ctx context.Context, exe string) {
 }
 
 func start(ctx context.Context, bin string) error {
-	return exec.CommandContext(ctx, bin, "agent").Run() // want `worker spawned with exec\.CommandContext re-executes this binary \(os\.Executable\(\)\) as role "agent" served by serve; it can run as a goroutine`
+	return exec.CommandContext(ctx, bin, "agent").Run() // want `worker spawned with exec\.CommandContext re-executes this binary \(os\.Executable\(\)\) as role "agent" served by serve; a candidate to run as a goroutine`
 }
 
 // runTool is called with another program, so its spawn is no worker.

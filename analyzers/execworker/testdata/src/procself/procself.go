@@ -26,7 +26,7 @@ func main() {
 		}
 		return
 	}
-	cmd := exec.CommandContext(context.Background(), self, roleIndex) // want `worker spawned with exec\.CommandContext re-executes this binary \(/proc/self/exe\) as role "indexer" served by \(\*indexer\)\.run; it can run as a goroutine`
+	cmd := exec.CommandContext(context.Background(), self, roleIndex) // want `worker spawned with exec\.CommandContext re-executes this binary \(/proc/self/exe\) as role "indexer" served by \(\*indexer\)\.run; a candidate to run as a goroutine`
 	_ = cmd.Run()
 	_ = exec.Command("/proc/self/exe", "indexer", "-v").Run() // want `re-executes this binary \(/proc/self/exe\) as role "indexer" served by`
 }
