@@ -9,8 +9,14 @@ import (
 // isVetInvocation reports whether args are go vet running migrate as its
 // -vettool: asking for its version (-V=full) or flags (-flags), or
 // handing it the configuration file of one package unit (*.cfg).
+//
+// go vet puts only flags before the file, so a first argument that is not a
+// flag, such as a subcommand, means a person is running migrate.
 func isVetInvocation(args []string) bool {
-	if len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg") {
+	if len(args) == 0 || !strings.HasPrefix(args[0], "-") && !strings.HasSuffix(args[0], ".cfg") {
+		return false
+	}
+	if strings.HasSuffix(args[len(args)-1], ".cfg") {
 		return true
 	}
 	for _, arg := range args {
