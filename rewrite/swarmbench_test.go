@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -248,7 +247,9 @@ func tail(s string) string {
 // subreaper, never by a younger process), so only processes that have
 // appeared since are looked at, and the parent of each is read once: a
 // sample costs a listing of /proc and a read of /proc/<pid>/statm per
-// process of the tree.
+// process of the tree. (A descendant would be missed if it were given the
+// id of an older process that exited during the run; Linux hands out ids
+// in a cycle, so that takes a wraparound of the id space within one run.)
 type treeSampler struct {
 	root int
 	old  map[int]bool // processes running before the root was started
@@ -398,20 +399,31 @@ func (s *treeSampler) hwm() int64 {
 	return n << 10
 }
 
-// read reads a small /proc file into the sampler's buffer. It avoids the
-// stat that os.ReadFile makes: /proc files report a size of 0 anyway.
+// read reads a small /proc file into the sampler's buffer, with bare
+// system calls: os.Open would also stat the file and try to register it
+// with the network poller, which costs more than the read itself.
 func (s *treeSampler) read(name string) ([]byte, bool) {
-	f, err := os.Open(name)
+	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, false
 	}
-	defer f.Close()
+	defer syscall.Close(fd)
 	if s.buf == nil {
 		s.buf = make([]byte, 4096)
 	}
-	n, err := io.ReadFull(f, s.buf)
-	if err != nil && err != io.ErrUnexpectedEOF {
-		return nil, false
+	n := 0
+	for n < len(s.buf) {
+		k, err := syscall.Read(fd, s.buf[n:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, false
+		}
+		if k == 0 {
+			break
+		}
+		n += k
 	}
 	return s.buf[:n], true
 }
@@ -425,32 +437,51 @@ type treePeak struct {
 // samplePeak samples the memory of the tree of s until stop is closed and
 // returns the largest sums seen. The peak resident set size is also at
 // least the root's own peak, VmHWM: in a program that is a single process,
-// as the migrated one is, that covers a peak between two samples or after
-// the last one. (The Maxrss of wait4's rusage cannot serve: Linux starts
-// it at the peak of the process that forked the child, here the test
-// binary, which is larger than the migrated program.)
+// as the migrated one is, that covers a peak between two samples. (The
+// Maxrss of wait4's rusage cannot serve: Linux starts it at the peak of the
+// process that forked the child, here the test binary, which is larger
+// than the migrated program.)
 //
 // The sampler keeps out of the way of what it measures: after each sample
-// it pauses at least ten times as long as the sample took, so it uses a
-// tenth of one CPU at most, however many agent processes there are.
+// it pauses ten times as long as the sample took in CPU time, so it uses a
+// tenth of one CPU at most however many agent processes there are, and it
+// does not sample less often just because the agents keep the CPUs busy.
+// The last sample may come up to a pause before the program exits, which
+// is at least 250µs.
 func samplePeak(s *treeSampler, stop <-chan struct{}) treePeak {
-	const minPause = time.Millisecond
+	// Locked to its thread, so that the thread's CPU time is the sampler's.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const minPause = 250 * time.Microsecond
 	page := int64(os.Getpagesize())
 	var p treePeak
 	for {
-		t0 := time.Now()
+		t0, c0 := time.Now(), threadCPU()
 		if m, ok := s.sample(); ok {
 			p.rss = max(p.rss, m.rss*page, s.hwm())
 			p.anon = max(p.anon, m.anon*page)
 			p.samples++
 		}
-		pause := max(minPause, 10*time.Since(t0))
+		cost := threadCPU() - c0
+		if c0 < 0 || cost < 0 {
+			cost = time.Since(t0)
+		}
 		select {
 		case <-stop:
 			return p
-		case <-time.After(pause):
+		case <-time.After(max(minPause, 10*cost)):
 		}
 	}
+}
+
+// threadCPU returns the CPU time the calling thread has used, or -1.
+func threadCPU() time.Duration {
+	const rusageThread = 1 // RUSAGE_THREAD, Linux only
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+		return -1
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // swarmMetrics are the means over the runs of one model and agent count.
@@ -465,6 +496,11 @@ type swarmMetrics struct {
 	samples      float64 // memory samples per run
 }
 
+// swarmNoSample turns the memory sampler off (the memory metrics are then
+// 0), to check that it does not disturb the other figures:
+// SWARMBENCH_NOSAMPLE=1 go test -bench Swarm ...
+var swarmNoSample = os.Getenv("SWARMBENCH_NOSAMPLE") != ""
+
 // mib is the "MB" of the reported units.
 const mib = 1 << 20
 
@@ -474,7 +510,7 @@ func measureSwarm(tb testing.TB, bin string, w swarmWorkload, n int, want string
 	tb.Helper()
 	var sum swarmMetrics
 	for i := 0; i < n; i++ {
-		r, err := runSwarm(bin, w, true)
+		r, err := runSwarm(bin, w, !swarmNoSample)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -515,11 +551,15 @@ func (m swarmMetrics) report(b *testing.B) {
 
 func (m swarmMetrics) check(tb testing.TB) {
 	tb.Helper()
-	for name, v := range map[string]float64{
-		"start": m.startUS, "round trip": m.rttUS, "throughput": m.tasksPerSec,
-		"cpu": m.cpuUSPerTask, "peak memory": m.peakMB, "anonymous memory": m.anonPerAgent,
-		"samples": m.samples,
-	} {
+	metrics := map[string]float64{
+		"start": m.startUS, "round trip": m.rttUS, "throughput": m.tasksPerSec, "cpu": m.cpuUSPerTask,
+	}
+	if !swarmNoSample {
+		metrics["peak memory"] = m.peakMB
+		metrics["anonymous memory"] = m.anonPerAgent
+		metrics["samples"] = m.samples
+	}
+	for name, v := range metrics {
 		if !(v > 0) || math.IsInf(v, 0) {
 			tb.Errorf("%s metric = %v, want a positive number", name, v)
 		}
@@ -559,7 +599,9 @@ func TestSwarmBenchSmoke(t *testing.T) {
 	skipUnlessLinux(t)
 	bins := buildSwarmBinaries(t)
 
-	w := swarmWorkload{agents: 4, tasks: 40, work: 50}
+	// A short wait per task makes a run last some 20ms, long enough for
+	// the memory sampler to see it even on a busy machine.
+	w := swarmWorkload{agents: 4, tasks: 40, work: 50, wait: 2 * time.Millisecond}
 	want := bins.expected(t, w)
 	for _, model := range swarmModels {
 		t.Run(model, func(t *testing.T) {
