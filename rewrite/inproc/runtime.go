@@ -477,7 +477,11 @@ func (w *inprocWriteEnd) Close() error {
 // inprocQueue holds the messages of a stream whose two ends agreed on T.
 type inprocQueue[T any] struct {
 	items []T
+	spare []T // the array items started in, reused once the queue empties
 }
+
+// inprocQueueKeep is the most messages an empty queue keeps room for.
+const inprocQueueKeep = 16
 
 func (q *inprocQueue[T]) drop() { q.items = nil }
 
@@ -522,7 +526,13 @@ func inprocSend[T any](s *inprocStream, v T) error {
 	if s.rerr != nil {
 		return io.ErrClosedPipe
 	}
+	if len(q.items) == 0 && cap(q.items) == 0 {
+		q.items = q.spare[:0]
+	}
 	q.items = append(q.items, v)
+	if len(q.items) == 1 {
+		q.spare = q.items // the front of whatever array items now starts in
+	}
 	s.cond.Broadcast()
 	return nil
 }
@@ -548,7 +558,14 @@ func inprocReceive[T any](s *inprocStream) (T, error) {
 	q.items[0] = *new(T) // drop references the message held
 	q.items = q.items[1:]
 	if len(q.items) == 0 {
-		q.items = nil
+		// Start again at the front of the array. Request and response
+		// traffic keeps one message in flight, so this reuses one slot
+		// instead of allocating for every send; a burst's larger array is
+		// let go.
+		q.items = q.items[:0:0]
+		if c := cap(q.spare); c > 0 && c <= inprocQueueKeep {
+			q.items = q.spare[:0]
+		}
 	}
 	s.cond.Broadcast()
 	return v, nil
