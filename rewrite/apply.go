@@ -26,6 +26,7 @@ type editor struct {
 	taken   map[string]bool // names in the package scope and those given out
 	roles   map[*workers.Dispatch]string
 	privs   map[*types.Var]bool
+	moved   map[*dst.FuncDecl]int // declarations moved to the top of each
 }
 
 func newEditor(x *pkgIndex) (*editor, error) {
@@ -37,6 +38,7 @@ func newEditor(x *pkgIndex) (*editor, error) {
 		taken:   map[string]bool{},
 		roles:   map[*workers.Dispatch]string{},
 		privs:   map[*types.Var]bool{},
+		moved:   map[*dst.FuncDecl]int{},
 	}
 	for _, f := range x.files {
 		df, err := e.dec.DecorateFile(f)
@@ -417,7 +419,12 @@ func (e *editor) privatize(v *privateVar) {
 	stmt.Decs.Before = dst.NewLine
 	stmt.Decs.After = dst.EmptyLine
 	root := e.dstOf(v.root).(*dst.FuncDecl)
-	root.Body.List = append([]dst.Stmt{stmt}, root.Body.List...)
+	at := e.moved[root]
+	e.moved[root]++
+	if at > 0 {
+		root.Body.List[at-1].Decorations().After = dst.NewLine
+	}
+	root.Body.List = append(root.Body.List[:at], append([]dst.Stmt{stmt}, root.Body.List[at:]...)...)
 	e.touch(v.root)
 
 	// Give each function on the way a parameter, first in the list.
@@ -447,6 +454,9 @@ func (e *editor) privatize(v *privateVar) {
 			dc.Args = append([]dst.Expr{arg}, dc.Args...)
 			e.touch(call)
 		case obj == v.obj && v.pointer && e.x.enclosingFunc(id) != v.root:
+			if sel, ok := e.x.parent[id].(*ast.SelectorExpr); ok && sel.X == ast.Expr(id) {
+				continue // p.f and p.m() dereference p by themselves
+			}
 			did := e.dstOf(id).(*dst.Ident)
 			var deref dst.Expr = &dst.StarExpr{X: &dst.Ident{Name: name}, Decs: dst.StarExprDecorations{NodeDecs: did.Decs.NodeDecs}}
 			if needsParens(e.x.parent[id], id) {
@@ -461,8 +471,6 @@ func (e *editor) privatize(v *privateVar) {
 // parenthesized to keep binding to x alone.
 func needsParens(parent ast.Node, x ast.Expr) bool {
 	switch p := parent.(type) {
-	case *ast.SelectorExpr:
-		return p.X == x
 	case *ast.IndexExpr:
 		return p.X == x
 	case *ast.IndexListExpr:

@@ -231,7 +231,12 @@ func plainData(t types.Type, seen map[types.Type]bool) string {
 	case *types.Struct:
 		for i := 0; i < u.NumFields(); i++ {
 			f := u.Field(i)
-			if !f.Exported() && !f.Embedded() {
+			if f.Embedded() {
+				// JSON flattens embedded fields and drops names that
+				// collide; handing the value over keeps them all.
+				return fmt.Sprintf("whose embedded field %s JSON flattens into its own", f.Name())
+			}
+			if !f.Exported() {
 				return fmt.Sprintf("whose field %s is unexported and so not encoded", f.Name())
 			}
 			if tag, _ := reflect.StructTag(u.Tag(i)).Lookup("json"); tag == "-" {

@@ -26,9 +26,10 @@ import (
 const inprocPipeCapacity = 64 << 10
 
 // inprocQueueCapacity is how many messages a stream holds before a sender
-// blocks. A JSON line is rarely shorter than 16 bytes, so this admits at
-// least what the pipe did.
-const inprocQueueCapacity = inprocPipeCapacity / 16
+// blocks. No JSON message is shorter than three bytes with its newline
+// ("{}" or "0"), so this admits at least what the pipe did. The queue
+// grows only as far as a sender actually runs ahead.
+const inprocQueueCapacity = inprocPipeCapacity / 3
 
 // inprocServeFunc is a worker role's code as a function: argv is what the
 // child would have seen as os.Args, and the streams are its standard ones.
@@ -375,7 +376,10 @@ func (s *inprocStream) write(p []byte) (int, error) {
 		if s.rerr != nil {
 			return n, io.ErrClosedPipe
 		}
-		k := min(len(p), inprocPipeCapacity-len(s.buf))
+		k := inprocPipeCapacity - len(s.buf)
+		if len(p) < k {
+			k = len(p)
+		}
 		s.buf = append(s.buf, p[:k]...)
 		p = p[k:]
 		n += k
