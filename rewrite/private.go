@@ -63,8 +63,8 @@ func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*pr
 		}
 	}
 	for _, st := range d.Body {
-		for v := range mutatedVars(x, st) {
-			return nil, fmt.Sprintf("the branch for role %q itself changes package variable %s", d.Role, v.Name())
+		for v, id := range mutatedVars(x, st) {
+			return nil, fmt.Sprintf("the branch for role %q itself changes package variable %s at %s", d.Role, v.Name(), x.pos(id.Pos()))
 		}
 	}
 	if len(order) == 0 {
@@ -221,6 +221,100 @@ func assignedIn(x *pkgIndex, v *types.Var, fds []*ast.FuncDecl) bool {
 	return false
 }
 
+// parentSetRead returns a package variable that worker code reads and
+// that code outside the worker sets: the parent, an init-free function the
+// worker does not run, a test, or flag parsing. A child process started
+// with the variable's initial value; a goroutine would see whatever the
+// parent made of it. It returns the worker's read and the parent's write.
+//
+// TODO(procmigrate): writes through pointers and through functions of
+// other packages are not seen, nor writes in main before the dispatch,
+// which the child ran too and which are counted here as the parent's.
+func parentSetRead(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (read, write *ast.Ident) {
+	inReach := map[*ast.FuncDecl]bool{}
+	for _, fd := range reach {
+		inReach[fd] = true
+	}
+	reads := map[*types.Var]*ast.Ident{}
+	collect := func(n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if v, ok := x.isPkgVar(x.info.Uses[id]); ok && !isSyncType(v.Type()) && reads[v] == nil {
+					reads[v] = id
+				}
+			}
+			return true
+		})
+	}
+	for _, fd := range reach {
+		collect(fd.Body)
+	}
+	for _, st := range d.Body {
+		collect(st)
+	}
+
+	var writes []*ast.Ident
+	for _, f := range x.files {
+		for _, decl := range f.Decls {
+			switch decl := decl.(type) {
+			case *ast.FuncDecl:
+				if decl.Body == nil || inReach[decl] || decl.Recv == nil && decl.Name.Name == "init" {
+					continue
+				}
+				for v, id := range mutatedVars(x, decl.Body) {
+					if reads[v] != nil && !inBranch(d, id) {
+						writes = append(writes, id)
+					}
+				}
+			case *ast.GenDecl:
+				for _, spec := range decl.Specs {
+					vs, ok := spec.(*ast.ValueSpec)
+					if !ok || !callsFlag(x, vs) {
+						continue
+					}
+					for _, name := range vs.Names {
+						if v, ok := x.info.Defs[name].(*types.Var); ok && reads[v] != nil {
+							writes = append(writes, name)
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(writes) == 0 {
+		return nil, nil
+	}
+	sort.Slice(writes, func(i, j int) bool { return writes[i].Pos() < writes[j].Pos() })
+	v := x.info.Uses[writes[0]]
+	if v == nil {
+		v = x.info.Defs[writes[0]]
+	}
+	return reads[v.(*types.Var)], writes[0]
+}
+
+func inBranch(d *workers.Dispatch, n ast.Node) bool {
+	return d.Node.Pos() <= n.Pos() && n.Pos() < d.Node.End()
+}
+
+// callsFlag reports whether a package variable's initializer calls the flag
+// package, as flag.String does: flag parsing in the parent sets it.
+func callsFlag(x *pkgIndex, vs *ast.ValueSpec) bool {
+	found := false
+	for _, val := range vs.Values {
+		ast.Inspect(val, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if id := calleeIdent(call.Fun); id != nil {
+					if fn, ok := x.info.Uses[id].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "flag" {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
 // buildsValue reports whether e only builds a value: literals, composite
 // literals, make, new and conversions, which can run at any time with the
 // same result.
@@ -259,8 +353,8 @@ func buildsValue(x *pkgIndex, e ast.Expr) bool {
 // or field, deletes from, hands to a call as a reference, or calls a method
 // with a pointer receiver on. Variables of sync and sync/atomic types are
 // synchronization, not state, and are left out.
-func mutatedVars(x *pkgIndex, n ast.Node) map[*types.Var]bool {
-	out := map[*types.Var]bool{}
+func mutatedVars(x *pkgIndex, n ast.Node) map[*types.Var]*ast.Ident {
+	out := map[*types.Var]*ast.Ident{}
 	ast.Inspect(n, func(n ast.Node) bool {
 		id, ok := n.(*ast.Ident)
 		if !ok {
@@ -270,8 +364,8 @@ func mutatedVars(x *pkgIndex, n ast.Node) map[*types.Var]bool {
 		if !ok || isSyncType(v.Type()) {
 			return true
 		}
-		if mutates(x, id) {
-			out[v] = true
+		if out[v] == nil && mutates(x, id) {
+			out[v] = id
 		}
 		return true
 	})

@@ -250,6 +250,10 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 		return unchanged("%s", why)
 	}
 	p.private = vars
+	if read, write := parentSetRead(x, d, reach); read != nil {
+		return unchanged("worker code reads package variable %s at %s, which is set outside worker code at %s; a child process saw its initial value, a goroutine would see the parent's",
+			read.Name, x.pos(read.Pos()), x.pos(write.Pos()))
+	}
 	for _, v := range vars {
 		p.notes = append(p.notes, fmt.Sprintf("package variable %s is now private to each run of %s, as it was to each %s process", v.obj.Name(), d.Serve.Name(), s.Role))
 	}
