@@ -142,6 +142,12 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 		}
 	}
 
+	for _, n := range append([]string{name}, funcNames(path)...) {
+		if file, ok := x.otherBuilds()[n]; ok {
+			return nil, fmt.Sprintf("worker code changes package variable %s, and %s names %s but is built only for other platforms or tags", name, file, n)
+		}
+	}
+
 	pointer := true
 	switch v.Type().Underlying().(type) {
 	case *types.Map, *types.Pointer, *types.Chan:
@@ -179,6 +185,14 @@ func pathTo(x *pkgIndex, root *ast.FuncDecl, reach []*ast.FuncDecl, refs map[*as
 		}
 	}
 	return out
+}
+
+func funcNames(fds []*ast.FuncDecl) []string {
+	names := make([]string, len(fds))
+	for i, fd := range fds {
+		names[i] = fd.Name.Name
+	}
+	return names
 }
 
 func contains(fds []*ast.FuncDecl, fd *ast.FuncDecl) bool {

@@ -3,6 +3,7 @@ package rewrite
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"go/version"
@@ -26,6 +27,7 @@ type pkgIndex struct {
 	files   []*ast.File
 	parent  map[ast.Node]ast.Node
 	uses    map[types.Object][]*ast.Ident // in source order
+	other   map[string]string             // names in files of other builds, to the file
 }
 
 func newPkgIndex(pkg *packages.Package) *pkgIndex {
@@ -85,6 +87,33 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 func (x *pkgIndex) pos(p token.Pos) string {
 	position := x.fset.Position(p)
 	return fmt.Sprintf("%s:%d:%d", filepath.Base(position.Filename), position.Line, position.Column)
+}
+
+// otherBuilds returns the identifiers named in the package's files that
+// this build leaves out, such as report_windows.go on Linux, each with the
+// first such file. A declaration the rewrite moves or a signature it
+// changes must not be named there: it would break that build.
+func (x *pkgIndex) otherBuilds() map[string]string {
+	if x.other != nil {
+		return x.other
+	}
+	x.other = map[string]string{}
+	fset := token.NewFileSet()
+	for _, name := range x.pkg.IgnoredFiles {
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil || f.Name.Name != x.pkg.Name {
+			continue // not this package in any build
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if _, seen := x.other[id.Name]; !seen {
+					x.other[id.Name] = filepath.Base(name)
+				}
+			}
+			return true
+		})
+	}
+	return x.other
 }
 
 // isGenerated reports whether n is in a file marked as generated, which the
