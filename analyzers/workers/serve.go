@@ -5,32 +5,48 @@ import (
 	"go/types"
 )
 
-// serve sets the serving function of d, the first function of this
-// package called in its body, searching calls in source order:
+// serve sets the serving function of d: the first function of this
+// package called in its body that is handed a standard stream, or failing
+// that the first one called at all, searching calls in source order:
 //
-//	if err := serveAgent(os.Stdin, os.Stdout); err != nil { ... }
+//	cfg := loadConfig(path)                        // not this one
+//	if err := serveAgent(os.Stdin, os.Stdout); ... // this one
 //	os.Exit(serveAgent(os.Stdin, os.Stdout))
 //
 // and the endpoints it is passed.
 func (f *finder) serve(d *Dispatch) {
+	var first, streamed *ast.CallExpr
+	var firstFn, streamedFn *types.Func
 	for _, stmt := range d.Body {
 		ast.Inspect(stmt, func(n ast.Node) bool {
-			if d.ServeCall != nil {
+			if streamed != nil {
 				return false
 			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
 			}
-			if fn := callee(f.info, call); f.isLocalFunc(fn) {
-				d.Serve, d.ServeCall = fn, call
-				return false
+			fn := callee(f.info, call)
+			if !f.isLocalFunc(fn) {
+				return true
+			}
+			if first == nil {
+				first, firstFn = call, fn
+			}
+			for _, arg := range call.Args {
+				if osStream(f.info, arg) != "" {
+					streamed, streamedFn = call, fn
+					return false
+				}
 			}
 			return true
 		})
-		if d.ServeCall != nil {
-			break
-		}
+	}
+	switch {
+	case streamed != nil:
+		d.Serve, d.ServeCall = streamedFn, streamed
+	case first != nil:
+		d.Serve, d.ServeCall = firstFn, first
 	}
 	if d.Serve != nil {
 		d.Endpoints = f.endpoints(d)
