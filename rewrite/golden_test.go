@@ -42,9 +42,7 @@ var updateGolden = flag.Bool("update", false, "rewrite the want/ and sites secti
 // correct output written by hand, which the rewriter does not produce yet.
 // Such a case is skipped while it fails, and fails once it passes, so the
 // mark is taken out together with the fix.
-var goldenKnownWrong = map[string]string{
-	"cmd_env": "TODO(procmigrate): the type error of a rewrite is positioned in the rewritten file, not in the source the user has (main.go:42:6 for cmd.Env at 43:6)",
-}
+var goldenKnownWrong = map[string]string{}
 
 // Names of the sections that are not files of the input module.
 const (

@@ -242,7 +242,11 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 	}
 
 	// Check the result as a whole.
-	if err := typeCheck(ix, x.pkg, contents); err != nil {
+	old := map[string][]byte{}
+	for _, f := range files {
+		old[f.Path] = f.Old
+	}
+	if err := typeCheck(ix, x.pkg, contents, old); err != nil {
 		return nil, err, nil
 	}
 	return files, nil, nil

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 
+	udiff "github.com/aymanbagabas/go-udiff"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -66,10 +67,33 @@ func (ix *exportIndex) ensure(paths []string) error {
 	return nil
 }
 
+// originalLine returns the line of before that line of after was, or false
+// when the rewrite wrote that line.
+func originalLine(before, after string, line int) (int, bool) {
+	oldLine, newLine, pos := 1, 1, 0
+	for _, e := range udiff.Lines(before, after) {
+		same := strings.Count(before[pos:e.Start], "\n")
+		if line < newLine+same {
+			return oldLine + line - newLine, true
+		}
+		oldLine, newLine = oldLine+same, newLine+same
+		added := strings.Count(e.New, "\n")
+		if line < newLine+added {
+			return 0, false
+		}
+		oldLine += strings.Count(before[e.Start:e.End], "\n")
+		newLine += added
+		pos = e.End
+	}
+	return oldLine + line - newLine, true
+}
+
 // typeCheck type-checks a package made of the given files, which map file
 // names to contents, in a universe of its own built from export data. It
-// returns the first error as file:line:col: message.
-func typeCheck(ix *exportIndex, pkg *packages.Package, files map[string][]byte) error {
+// returns the first error as file:line:col: message, positioned in the
+// source the user has (old holds the original of each changed file) or
+// marked as being in code the rewrite writes.
+func typeCheck(ix *exportIndex, pkg *packages.Package, files, old map[string][]byte) error {
 	fset := token.NewFileSet()
 	names := make([]string, 0, len(files))
 	for name := range files {
@@ -116,7 +140,18 @@ func typeCheck(ix *exportIndex, pkg *packages.Package, files map[string][]byte) 
 		var terr types.Error
 		if errors.As(first, &terr) {
 			p := terr.Fset.Position(terr.Pos)
-			return fmt.Errorf("%s:%d:%d: %s", filepath.Base(p.Filename), p.Line, p.Column, terr.Msg)
+			base := filepath.Base(p.Filename)
+			orig, changed := old[p.Filename]
+			switch {
+			case !changed:
+				return fmt.Errorf("%s:%d:%d: %s", base, p.Line, p.Column, terr.Msg)
+			case orig == nil:
+				return fmt.Errorf("%s (which the rewrite adds):%d:%d: %s", base, p.Line, p.Column, terr.Msg)
+			}
+			if line, ok := originalLine(string(orig), string(files[p.Filename]), p.Line); ok {
+				return fmt.Errorf("%s:%d:%d: %s", base, line, p.Column, terr.Msg)
+			}
+			return fmt.Errorf("%s, in code the rewrite writes: %s", base, terr.Msg)
 		}
 		return first
 	}
