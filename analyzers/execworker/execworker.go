@@ -29,6 +29,12 @@ var Analyzer = &analysis.Analyzer{
 func run(pass *analysis.Pass) (any, error) {
 	model := pass.ResultOf[workers.Analyzer].(*workers.Model)
 	for _, s := range model.Spawns {
+		if s.Dispatch == nil && len(s.Pipes) == 0 {
+			// A re-exec that neither serves a role of this package nor
+			// talks over pipes is something else: a daemon detaching
+			// itself, a graceful restart handing over its listeners.
+			continue
+		}
 		pass.Report(analysis.Diagnostic{
 			Pos:      s.Call.Pos(),
 			End:      s.Call.End(),

@@ -163,12 +163,12 @@ func (c *inprocCmd) outputs() (stdout, stderr io.Writer) {
 	if c.stdout != nil {
 		stdout = &inprocWriteEnd{c.stdout}
 	} else if c.Stdout != nil {
-		stdout = c.lockWriter(c.Stdout)
+		stdout = &inprocLiveWriter{c, c.lockWriter(c.Stdout)}
 	}
 	if c.stderr != nil {
 		stderr = &inprocWriteEnd{c.stderr}
 	} else if c.Stderr != nil {
-		stderr = c.lockWriter(c.Stderr)
+		stderr = &inprocLiveWriter{c, c.lockWriter(c.Stderr)}
 	}
 	return stdout, stderr
 }
@@ -180,6 +180,24 @@ func (c *inprocCmd) lockWriter(w io.Writer) *inprocLockedWriter {
 	l := inprocAcquireWriter(w)
 	c.locks = append(c.locks, l)
 	return l
+}
+
+// inprocLiveWriter passes a worker's writes to a writer the parent handed
+// over until the context stops the worker: a killed child writes nothing
+// more, and neither does a stopped worker.
+type inprocLiveWriter struct {
+	c *inprocCmd
+	w io.Writer
+}
+
+func (l *inprocLiveWriter) Write(p []byte) (int, error) {
+	l.c.mu.Lock()
+	stopped := l.c.stopped
+	l.c.mu.Unlock()
+	if stopped {
+		return 0, io.ErrClosedPipe
+	}
+	return l.w.Write(p)
 }
 
 // run is the worker goroutine. A panic is recovered and reported the way the
