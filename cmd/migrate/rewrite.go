@@ -115,6 +115,9 @@ func printSites(w io.Writer, dir string, sites []rewrite.Site) error {
 			cmp.Compare(a.Pos.Column, b.Pos.Column))
 	})
 	var b strings.Builder
+	if len(sites) == 0 {
+		b.WriteString("no worker processes that re-execute this binary were found\n")
+	}
 	for _, s := range sites {
 		pos := s.Pos
 		pos.Filename = relPath(dir, pos.Filename)
