@@ -329,6 +329,32 @@ dispatch "c" arg=1 case in=main body=0
 `,
 	},
 	{
+		name: "serving call handed the streams",
+		src: `package main
+
+import ("io"; "os")
+
+func main() {
+	if os.Args[1] == "w" {
+		cfg := loadConfig()
+		if err := serve(cfg, os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
+}
+
+func loadConfig() string { return "" }
+
+func serve(cfg string, r io.Reader, w io.Writer) error { return nil }
+`,
+		want: `
+dispatch "w" arg=1 if in=main body=3 serve=serve
+  endpoint stdin arg=1 param=r uses=0
+  endpoint stdout arg=2 param=w uses=0
+`,
+	},
+	{
 		name: "proc self exe",
 		src: `package main
 
