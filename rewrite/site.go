@@ -287,6 +287,10 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 		p.notes = append(p.notes, fmt.Sprintf("package variable %s is now private to each run of %s, as it was to each %s process", v.obj.Name(), d.Serve.Name(), s.Role))
 	}
 
+	if g := firstGoStmt(d, reach); g != nil {
+		p.notes = append(p.notes, fmt.Sprintf("worker code starts a goroutine at %s: it ended with the %s process, but now runs on after the worker returns unless it stops by itself", x.pos(g.Pos()), s.Role))
+	}
+
 	// Go as deep as the protocol allows.
 	p.level = InProcess
 	typed, why := planTyped(x, s, d)
@@ -297,6 +301,26 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	p.level = TypedChannels
 	p.typed = typed
 	return p
+}
+
+// firstGoStmt returns the first go statement in worker code.
+func firstGoStmt(d *workers.Dispatch, reach []*ast.FuncDecl) *ast.GoStmt {
+	var first *ast.GoStmt
+	visit := func(n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if g, ok := n.(*ast.GoStmt); ok && (first == nil || g.Pos() < first.Pos()) {
+				first = g
+			}
+			return true
+		})
+	}
+	for _, st := range d.Body {
+		visit(st)
+	}
+	for _, fd := range reach {
+		visit(fd.Body)
+	}
+	return first
 }
 
 // exitErrorUse returns a use of os/exec.ExitError in the package's own
