@@ -39,7 +39,7 @@ var processWide = map[string]map[string]string{
 		"Scan": "reads the parent's standard input", "Scanf": "reads the parent's standard input", "Scanln": "reads the parent's standard input",
 	},
 	"flag": {
-		"ExitOnError": "makes a flag set call os.Exit on a parse error, which in-process ends the parent", "CommandLine": "is the parent's flag set", "Parse": "parses the parent's arguments", "Parsed": "reports on the parent's flag set",
+		"ExitOnError": "makes a flag set exit on a parse error, ending the parent once in-process", "CommandLine": "is the parent's flag set", "Parse": "parses the parent's arguments", "Parsed": "reports on the parent's flag set",
 		"Args": "holds the parent's arguments", "Arg": "holds the parent's arguments", "NArg": "holds the parent's arguments", "NFlag": "reports on the parent's flag set",
 		"Bool": "defines a flag on the parent's flag set", "BoolVar": "defines a flag on the parent's flag set", "Int": "defines a flag on the parent's flag set", "IntVar": "defines a flag on the parent's flag set",
 		"Int64": "defines a flag on the parent's flag set", "Int64Var": "defines a flag on the parent's flag set", "Uint": "defines a flag on the parent's flag set", "UintVar": "defines a flag on the parent's flag set",

@@ -272,7 +272,13 @@ func parentSetRead(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (rea
 		for _, decl := range f.Decls {
 			switch decl := decl.(type) {
 			case *ast.FuncDecl:
-				if decl.Body == nil || inReach[decl] || decl.Recv == nil && decl.Name.Name == "init" {
+				if decl.Body == nil || inReach[decl] {
+					continue
+				}
+				if decl.Recv == nil && decl.Name.Name == "init" {
+					// init ran in the child too, but a flag it registers
+					// is set by the parent's flag parsing.
+					writes = append(writes, flagTargets(x, decl.Body, reads)...)
 					continue
 				}
 				for v, id := range mutatedVars(x, decl.Body) {
@@ -308,6 +314,37 @@ func parentSetRead(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (rea
 
 func inBranch(d *workers.Dispatch, n ast.Node) bool {
 	return d.Node.Pos() <= n.Pos() && n.Pos() < d.Node.End()
+}
+
+// flagTargets returns the variables in reads that n hands to a function of
+// package flag, as flag.IntVar(&v, ...) does.
+func flagTargets(x *pkgIndex, n ast.Node, reads map[*types.Var]*ast.Ident) []*ast.Ident {
+	var out []*ast.Ident
+	ast.Inspect(n, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		id := calleeIdent(call.Fun)
+		if id == nil {
+			return true
+		}
+		if fn, ok := x.info.Uses[id].(*types.Func); !ok || fn.Pkg() == nil || fn.Pkg().Path() != "flag" {
+			return true
+		}
+		for _, arg := range call.Args {
+			ast.Inspect(arg, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					if v, ok := x.isPkgVar(x.info.Uses[id]); ok && reads[v] != nil {
+						out = append(out, id)
+					}
+				}
+				return true
+			})
+		}
+		return true
+	})
+	return out
 }
 
 // callsFlag reports whether a package variable's initializer calls the flag

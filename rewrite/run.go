@@ -110,10 +110,11 @@ func fileAt(x *pkgIndex, n ast.Node) (*ast.File, bool) {
 }
 
 // applyChecked applies the plans and type-checks the package. When the
-// result does not type-check it drops typed channels to in-process pipes,
-// then tries each site alone and keeps those that check, so one site that
-// cannot move does not hold back the others. A site that fails even alone
-// is left unchanged with the type error as its reason.
+// result does not type-check it tries each site alone, dropping a site
+// from typed channels to in-process pipes before giving up on it, and
+// keeps those that check, so one site that cannot move does not hold back
+// the others. A site that fails even alone is left unchanged with the type
+// error as its reason.
 func applyChecked(ix *exportIndex, x *pkgIndex, plans []*sitePlan) ([]File, error) {
 	if name := runtimeClash(x); name != "" {
 		for _, p := range plans {
@@ -125,23 +126,20 @@ func applyChecked(ix *exportIndex, x *pkgIndex, plans []*sitePlan) ([]File, erro
 	if err != nil || checkErr == nil {
 		return files, err
 	}
-	for _, p := range plans {
-		if p.level == TypedChannels {
-			p.level, p.typed = InProcess, nil
-			p.reason = fmt.Sprintf("typed channels do not type-check: %v", checkErr)
-		}
-	}
-	files, checkErr, err = apply(ix, x, plans)
-	if err != nil || checkErr == nil {
-		return files, err
-	}
 
-	// Find the sites that cannot move, one by one.
+	// Find what each site can do alone.
 	var good []*sitePlan
 	for _, p := range plans {
 		_, alone, err := apply(ix, x, []*sitePlan{p})
 		if err != nil {
 			return nil, err
+		}
+		if alone != nil && p.level == TypedChannels {
+			p.level, p.typed = InProcess, nil
+			p.reason = fmt.Sprintf("typed channels do not type-check: %v", alone)
+			if _, alone, err = apply(ix, x, []*sitePlan{p}); err != nil {
+				return nil, err
+			}
 		}
 		if alone != nil {
 			p.level, p.reason, p.notes = Unchanged, fmt.Sprintf("the rewritten package does not type-check: %v", alone), nil
@@ -152,12 +150,14 @@ func applyChecked(ix *exportIndex, x *pkgIndex, plans []*sitePlan) ([]File, erro
 	if len(good) == 0 {
 		return nil, nil
 	}
+
+	// Sites that check alone may still clash together.
 	files, checkErr, err = apply(ix, x, good)
 	if err != nil || checkErr == nil {
 		return files, err
 	}
 	for _, p := range good {
-		p.level, p.reason, p.notes = Unchanged, fmt.Sprintf("the rewritten package does not type-check: %v", checkErr), nil
+		p.level, p.reason, p.notes = Unchanged, fmt.Sprintf("the rewritten package does not type-check with the package's other sites converted: %v", checkErr), nil
 	}
 	return nil, nil
 }

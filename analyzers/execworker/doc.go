@@ -32,7 +32,12 @@
 //
 // When the role is not a constant, or no dispatch in the package handles
 // it, the diagnostic says so instead: the rewriter cannot convert such a
-// worker without help.
+// worker without help. A re-exec that serves no role of the package and
+// talks over no pipe is not reported at all: it is a daemon detaching
+// itself or a restart handing over its listeners, not a worker.
+//
+// A reported site is a candidate only: the rewriter checks much more, such
+// as the worker's use of process-wide state, before it converts one.
 //
 // Other programs, such as exec.Command("git", "status"), are not reported,
 // and neither is the test helper-process idiom, which re-executes a test

@@ -26,10 +26,10 @@ import (
 const inprocPipeCapacity = 64 << 10
 
 // inprocQueueCapacity is how many messages a stream holds before a sender
-// blocks. No JSON message is shorter than three bytes with its newline
-// ("{}" or "0"), so this admits at least what the pipe did. The queue
-// grows only as far as a sender actually runs ahead.
-const inprocQueueCapacity = inprocPipeCapacity / 3
+// blocks. No JSON message is shorter than two bytes with its newline
+// ("0\n"), so this admits at least what the pipe did. The queue grows only
+// as far as a sender actually runs ahead.
+const inprocQueueCapacity = inprocPipeCapacity / 2
 
 // inprocServeFunc is a worker role's code as a function: argv is what the
 // child would have seen as os.Args, and the streams are its standard ones.
