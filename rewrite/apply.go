@@ -168,10 +168,14 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	for _, st := range d.Body {
 		for id, what := range branchReplacements(e.x, st) {
 			if what == "Exit" {
-				stmt := e.dstOf(e.x.parent[e.x.parent[enclosingSel(e.x, id)]])
+				stmt := e.dstOf(enclosingExprStmt(e.x, id))
 				repl[stmt] = func(n dst.Node) dst.Node {
 					old := n.(*dst.ExprStmt)
-					code := old.X.(*dst.CallExpr).Args[0]
+					x := old.X
+					for p, ok := x.(*dst.ParenExpr); ok; p, ok = x.(*dst.ParenExpr) {
+						x = p.X
+					}
+					code := x.(*dst.CallExpr).Args[0]
 					r := &dst.ReturnStmt{Results: []dst.Expr{&dst.CallExpr{Fun: &dst.Ident{Name: "inprocExit"}, Args: []dst.Expr{code}}}}
 					r.Decs.NodeDecs = old.Decs.NodeDecs
 					return r
@@ -245,8 +249,7 @@ func (e *editor) roleFunc(p *sitePlan) string {
 
 	// Place it after the function that spawns the worker.
 	spawnFunc := p.spawn.Func
-	af, df := e.fileOf(spawnFunc)
-	_ = af
+	_, df := e.fileOf(spawnFunc)
 	at := len(df.Decls)
 	for i, decl := range df.Decls {
 		if decl == e.dstOf(spawnFunc) {
@@ -270,6 +273,17 @@ func commentLines(text string) dst.Decorations {
 		line += " " + word
 	}
 	return append(out, line)
+}
+
+// enclosingExprStmt returns the statement that calls os.Exit through id;
+// branchReplacements checked there is one.
+func enclosingExprStmt(x *pkgIndex, id *ast.Ident) *ast.ExprStmt {
+	for n := ast.Node(id); n != nil; n = x.parent[n] {
+		if st, ok := n.(*ast.ExprStmt); ok {
+			return st
+		}
+	}
+	panic(fmt.Sprintf("rewrite: os.Exit at %s is not in a statement", x.pos(id.Pos())))
 }
 
 // enclosingSel returns the selector of a qualified identifier, or the
@@ -374,20 +388,31 @@ func (e *editor) typeExpr(t types.Type) dst.Expr {
 }
 
 // canWriteType reports whether typeExpr can write t.
-func canWriteType(t types.Type) bool {
+func canWriteType(t types.Type, pkg *types.Package) bool {
 	switch t := types.Unalias(t).(type) {
-	case *types.Basic, *types.Named:
+	case *types.Basic:
+		return true
+	case *types.Named:
+		obj := t.Obj()
+		if obj.Pkg() != nil && (obj.Parent() != obj.Pkg().Scope() || obj.Pkg() != pkg && !obj.Exported()) {
+			return false // declared in a function, or not visible here
+		}
+		for i := 0; t.TypeArgs() != nil && i < t.TypeArgs().Len(); i++ {
+			if !canWriteType(t.TypeArgs().At(i), pkg) {
+				return false
+			}
+		}
 		return true
 	case *types.Pointer:
-		return canWriteType(t.Elem())
+		return canWriteType(t.Elem(), pkg)
 	case *types.Slice:
-		return canWriteType(t.Elem())
+		return canWriteType(t.Elem(), pkg)
 	case *types.Array:
-		return canWriteType(t.Elem())
+		return canWriteType(t.Elem(), pkg)
 	case *types.Map:
-		return canWriteType(t.Key()) && canWriteType(t.Elem())
+		return canWriteType(t.Key(), pkg) && canWriteType(t.Elem(), pkg)
 	case *types.Chan:
-		return canWriteType(t.Elem())
+		return canWriteType(t.Elem(), pkg)
 	case *types.Interface:
 		return t.Empty()
 	}

@@ -63,6 +63,11 @@ var processWide = map[string]map[string]string{
 		"SetGCPercent": "changes the collector of the whole process", "SetMaxStack": "changes a limit of the whole process", "SetMaxThreads": "changes a limit of the whole process",
 		"SetMemoryLimit": "changes the memory limit of the whole process", "SetPanicOnFault": "changes fault handling of the whole process", "SetTraceback": "changes tracebacks of the whole process",
 	},
+	"log/slog": {
+		"SetDefault": "changes the default logger of the parent and every worker", "Default": "is the parent's default logger",
+		"Debug": "writes through the parent's default logger", "Info": "writes through the parent's default logger", "Warn": "writes through the parent's default logger", "Error": "writes through the parent's default logger", "Log": "writes through the parent's default logger",
+		"DebugContext": "writes through the parent's default logger", "InfoContext": "writes through the parent's default logger", "WarnContext": "writes through the parent's default logger", "ErrorContext": "writes through the parent's default logger", "LogAttrs": "writes through the parent's default logger",
+	},
 	"math/rand": {"Seed": "reseeds the generator the parent and every worker share"},
 	"net/http": {
 		"HandleFunc": "registers on the default mux once per process", "Handle": "registers on the default mux once per process", "DefaultServeMux": "is shared by the whole process",

@@ -31,7 +31,7 @@ func load(cfg Config) ([]*packages.Package, error) {
 		return nil, fmt.Errorf("resolve directory: %w", err)
 	}
 	if fi, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("directory %s: %w", cfg.Dir, errors.Unwrap(err))
+		return nil, fmt.Errorf("open directory %s: %w", cfg.Dir, err)
 	} else if !fi.IsDir() {
 		return nil, fmt.Errorf("%s is not a directory", cfg.Dir)
 	}
@@ -54,7 +54,7 @@ func load(cfg Config) ([]*packages.Package, error) {
 		switch {
 		case strings.HasSuffix(p.ID, ".test"):
 			continue // the generated test main
-		case strings.HasSuffix(p.PkgPath, "_test"):
+		case p.ForTest != "" && p.PkgPath != p.ForTest:
 			continue // an external test package
 		}
 		old, seen := variant[p.PkgPath]

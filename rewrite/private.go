@@ -63,8 +63,14 @@ func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*pr
 		}
 	}
 	for _, st := range d.Body {
-		for v, id := range mutatedVars(x, st) {
-			return nil, fmt.Sprintf("the branch for role %q itself changes package variable %s at %s", d.Role, v.Name(), x.pos(id.Pos()))
+		var first *ast.Ident
+		for _, id := range mutatedVars(x, st) {
+			if first == nil || id.Pos() < first.Pos() {
+				first = id
+			}
+		}
+		if first != nil {
+			return nil, fmt.Sprintf("the branch for role %q itself changes package variable %s at %s", d.Role, first.Name, x.pos(first.Pos()))
 		}
 	}
 	if len(order) == 0 {
@@ -101,7 +107,10 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 	if x.isGenerated(decl) {
 		return nil, fmt.Sprintf("worker code changes package variable %s, which is declared in a generated file", name)
 	}
-	if !canWriteType(v.Type()) {
+	if v.Exported() && x.pkg.Name != "main" {
+		return nil, fmt.Sprintf("worker code changes package variable %s, which other packages may use", name)
+	}
+	if !canWriteType(v.Type(), x.pkg.Types) {
 		return nil, fmt.Sprintf("worker code changes package variable %s, whose type %s cannot be written as a parameter", name, v.Type())
 	}
 
@@ -125,6 +134,16 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 	for _, fd := range append([]*ast.FuncDecl{root}, path...) {
 		if x.isGenerated(fd) {
 			return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is in a generated file", name, fd.Name.Name)
+		}
+	}
+	for _, fd := range path {
+		switch {
+		case fd.Recv != nil:
+			// A new parameter would change the method's signature and
+			// with it the interfaces its type satisfies.
+			return nil, fmt.Sprintf("worker code changes package variable %s through the method %s", name, fd.Name.Name)
+		case fd.Name.IsExported() && x.pkg.Name != "main":
+			return nil, fmt.Sprintf("worker code changes package variable %s through %s, which other packages may call", name, fd.Name.Name)
 		}
 	}
 	for _, fd := range path {
@@ -440,6 +459,11 @@ func mutates(x *pkgIndex, id *ast.Ident) bool {
 				if sel := x.info.Selections[p]; sel != nil && sel.Kind() == types.MethodVal {
 					return methodMutates(x, sel)
 				}
+				e = p
+				continue
+			}
+		case *ast.SliceExpr:
+			if p.X == e {
 				e = p
 				continue
 			}

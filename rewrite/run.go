@@ -66,6 +66,16 @@ func rewritePackage(ix *exportIndex, pkg *packages.Package) ([]File, []Site, err
 		return nil, nil, nil // nothing spawns a worker here
 	}
 	x := newPkgIndex(pkg)
+	if usesCgo(pkg) {
+		// TODO(procmigrate): rewrite cgo packages from their original
+		// files; go/packages gives the files cgo generated.
+		var sites []Site
+		for _, s := range m.Spawns {
+			sites = append(sites, Site{Pos: x.fset.Position(s.Call.Pos()), Role: s.Role, Level: Unchanged,
+				Reason: "the package uses cgo, which the rewriter does not handle yet"})
+		}
+		return nil, sites, nil
+	}
 
 	// Plan each site.
 	var plans, convert []*sitePlan
@@ -98,6 +108,18 @@ func rewritePackage(ix *exportIndex, pkg *packages.Package) ([]File, []Site, err
 		})
 	}
 	return files, sites, nil
+}
+
+// usesCgo reports whether a file of pkg imports "C".
+func usesCgo(pkg *packages.Package) bool {
+	for _, f := range pkg.Syntax {
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"C"` {
+				return true
+			}
+		}
+	}
+	return len(pkg.CompiledGoFiles) != len(pkg.GoFiles)
 }
 
 func fileAt(x *pkgIndex, n ast.Node) (*ast.File, bool) {
@@ -219,7 +241,7 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		if !e.changed[df] {
 			continue
 		}
-		name := x.fset.Position(af.Pos()).Filename
+		name := x.fset.File(af.FileStart).Name() // not a //line name
 		src, err := restore(x, resolver, df)
 		if err != nil {
 			return nil, nil, fmt.Errorf("print %s: %w", name, err)
@@ -246,8 +268,12 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 	for _, f := range files {
 		old[f.Path] = f.Old
 	}
-	if err := typeCheck(ix, x.pkg, contents, old); err != nil {
-		return nil, err, nil
+	typeErr, err := typeCheck(ix, x.pkg, contents, old)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check rewritten package %s: %w", x.pkg.PkgPath, err)
+	}
+	if typeErr != nil {
+		return nil, typeErr, nil
 	}
 	return files, nil, nil
 }

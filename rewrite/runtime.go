@@ -19,13 +19,19 @@ var runtimeSource string
 // runtimeFile is the name of the runtime's copy in a migrated package.
 const runtimeFile = "procmigrate_inproc.go"
 
-// runtimeNames returns the package-level names the runtime declares.
+// runtimeNames returns the package-level names the runtime declares and
+// the names of the packages it imports.
 func runtimeNames() []string {
 	f, err := parser.ParseFile(token.NewFileSet(), runtimeFile, runtimeSource, parser.SkipObjectResolution)
 	if err != nil {
 		panic(fmt.Sprintf("rewrite: embedded runtime does not parse: %v", err))
 	}
 	var names []string
+	for _, imp := range f.Imports {
+		// A package-level name equal to an import's would clash with it.
+		path := strings.Trim(imp.Path.Value, `"`)
+		names = append(names, path[strings.LastIndex(path, "/")+1:])
+	}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:

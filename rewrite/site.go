@@ -212,21 +212,6 @@ type sitePlan struct {
 	private  []*privateVar
 }
 
-// pickDispatch returns the dispatch that serves role, preferring the one in
-// the program's own files over one in a test's TestMain.
-func pickDispatch(x *pkgIndex, ds []*workers.Dispatch, role string) *workers.Dispatch {
-	var best *workers.Dispatch
-	for _, d := range ds {
-		if d.Role != role {
-			continue
-		}
-		if best == nil || x.isTestFile(best.Node) && !x.isTestFile(d.Node) {
-			best = d
-		}
-	}
-	return best
-}
-
 // planSite decides how deep the spawn at s can be converted. Each check
 // that fails leaves the site unchanged with the reason; typed channels are
 // tried last and fall back to in-process pipes.
@@ -257,7 +242,7 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	if s.Role == "" {
 		return unchanged("the role argument is not a constant string, so the worker's code cannot be found")
 	}
-	d := pickDispatch(x, m.Dispatches, s.Role)
+	d := s.Dispatch
 	if d == nil {
 		return unchanged("no dispatch for role %q found in this package", s.Role)
 	}
@@ -265,6 +250,9 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 		return unchanged("role %q is dispatched only in a test file", s.Role)
 	}
 	p.dispatch = d
+	if why := checkDispatch(x, d); why != "" {
+		return unchanged("%s", why)
+	}
 	if why := checkBranch(x, d); why != "" {
 		return unchanged("%s", why)
 	}
@@ -474,6 +462,106 @@ func checkBranch(x *pkgIndex, d *workers.Dispatch) string {
 		})
 	}
 	return why
+}
+
+// checkDispatch returns why the role's branch does not run exactly when
+// the child is started in the role, or "". The copy in the role function
+// runs whenever the worker starts, so the branch must be reached by the
+// role test alone: its condition tests nothing but os.Args, and it is
+// not nested in other statements, loops or function literals, save the
+// else of another role test or the body of a test of os.Args alone.
+//
+// TODO(procmigrate): statements of main before the dispatch ran in the
+// child too; those that only set process-wide state (log.SetFlags) are not
+// repeated in the role function.
+func checkDispatch(x *pkgIndex, d *workers.Dispatch) string {
+	var stmt ast.Node = d.Node
+	switch n := d.Node.(type) {
+	case *ast.IfStmt:
+		if n.Init != nil || !roleCond(x, n.Cond) {
+			return fmt.Sprintf("the condition of the branch for role %q at %s tests more than the role", d.Role, x.pos(n.Pos()))
+		}
+	case *ast.CaseClause:
+		sw, ok := x.parent[x.parent[n]].(*ast.SwitchStmt)
+		if !ok || sw.Init != nil {
+			return fmt.Sprintf("the switch for role %q at %s has an init statement", d.Role, x.pos(n.Pos()))
+		}
+		for _, e := range n.List {
+			if sw.Tag == nil && !roleCond(x, e) {
+				return fmt.Sprintf("the case for role %q at %s tests more than the role", d.Role, x.pos(e.Pos()))
+			}
+		}
+		stmt = sw
+	}
+	for {
+		switch p := x.parent[stmt].(type) {
+		case *ast.BlockStmt:
+			if x.parent[p] == ast.Node(d.Func) {
+				return ""
+			}
+			// if len(os.Args) > 1 { switch os.Args[1] { ... } }
+			if guard, ok := x.parent[p].(*ast.IfStmt); ok && guard.Body == p && guard.Init == nil && roleCond(x, guard.Cond) {
+				stmt = guard
+				continue
+			}
+		case *ast.IfStmt:
+			if p.Else == stmt && p.Init == nil && roleCond(x, p.Cond) {
+				stmt = p
+				continue
+			}
+		}
+		return fmt.Sprintf("the dispatch for role %q at %s is nested in other statements of %s", d.Role, x.pos(d.Node.Pos()), d.Func.Name.Name)
+	}
+}
+
+// roleCond reports whether cond tests only the command line: comparisons
+// of os.Args[1] (or one local holding it) with constants, and of
+// len(os.Args) with constants, joined by && and ||.
+func roleCond(x *pkgIndex, cond ast.Expr) bool {
+	locals := map[types.Object]bool{}
+	var ok func(e ast.Expr) bool
+	ok = func(e ast.Expr) bool {
+		bin, isBin := ast.Unparen(e).(*ast.BinaryExpr)
+		if !isBin {
+			return false
+		}
+		switch bin.Op {
+		case token.LAND, token.LOR:
+			return ok(bin.X) && ok(bin.Y)
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+		default:
+			return false
+		}
+		for _, pair := range [2][2]ast.Expr{{bin.X, bin.Y}, {bin.Y, bin.X}} {
+			if tv := x.info.Types[pair[1]]; tv.Value == nil {
+				continue // not compared with a constant
+			}
+			switch a := ast.Unparen(pair[0]).(type) {
+			case *ast.CallExpr: // len(os.Args)
+				if id := calleeIdent(a.Fun); id != nil && len(a.Args) == 1 {
+					if _, isB := x.info.Uses[id].(*types.Builtin); isB && id.Name == "len" && isOSArgs(x, a.Args[0]) {
+						return true
+					}
+				}
+			case *ast.IndexExpr: // os.Args[1]
+				if isOSArgs(x, a.X) {
+					return true
+				}
+			case *ast.Ident: // role, a local holding os.Args[1]
+				if v, isVar := x.info.Uses[a].(*types.Var); isVar && v.Parent() != x.pkg.Types.Scope() {
+					locals[v] = true
+					return len(locals) == 1
+				}
+			}
+		}
+		return false
+	}
+	return ok(cond)
+}
+
+func isOSArgs(x *pkgIndex, e ast.Expr) bool {
+	id := calleeIdent(e)
+	return id != nil && x.isObj(id, "os", "Args")
 }
 
 // endsFunc reports whether nothing of its function runs after n: n is the

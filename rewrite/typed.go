@@ -78,6 +78,9 @@ func planTyped(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch) ([]*typedStre
 		if why != "" {
 			return nil, fmt.Sprintf("%s %s", dir.stream, why)
 		}
+		if !canWriteType(named, x.pkg.Types) {
+			return nil, fmt.Sprintf("%s carries %s, which cannot be named where the codecs are", dir.stream, named.Obj().Name())
+		}
 		if why := plainData(named, nil); why != "" {
 			return nil, fmt.Sprintf("%s carries %s, %s", dir.stream, named.Obj().Name(), why)
 		}
@@ -148,15 +151,32 @@ func checkCodecCalls(x *pkgIndex, c *workers.Codec, t *types.Named) string {
 			}
 			return fmt.Sprintf("Encode at %s is given %s, not a %s value or its address", x.pos(call.Pos()), argType, t.Obj().Name())
 		}
-		if !omits {
-			continue
-		}
 		u, ok := arg.(*ast.UnaryExpr)
-		if !ok || u.Op != token.AND || !freshAt(x, u.X, call) {
+		if !ok || u.Op != token.AND {
+			return fmt.Sprintf("Decode at %s is not given the address of a %s variable", x.pos(call.Pos()), t.Obj().Name())
+		}
+		if omits && (!freshAt(x, u.X, call) || decodesInto(x, c, u.X) > 1) {
 			return fmt.Sprintf("Decode at %s may decode into a value that holds an earlier message, and %s has omitempty fields", x.pos(call.Pos()), t.Obj().Name())
 		}
 	}
 	return ""
+}
+
+// decodesInto counts the Decode calls of c whose argument is &e.
+func decodesInto(x *pkgIndex, c *workers.Codec, e ast.Expr) int {
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return 0
+	}
+	n := 0
+	for _, call := range c.Calls {
+		if u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr); ok && u.Op == token.AND {
+			if other, ok := u.X.(*ast.Ident); ok && x.info.Uses[other] == x.info.Uses[id] {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // freshAt reports whether e is a local variable declared with no value in a

@@ -57,7 +57,7 @@ func (ix *exportIndex) ensure(paths []string) error {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("go list %s: %v: %s", strings.Join(missing, " "), err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("list export data of %s: %v: %s", strings.Join(missing, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		if path, file, ok := strings.Cut(line, "\t"); ok && file != "" {
@@ -93,7 +93,10 @@ func originalLine(before, after string, line int) (int, bool) {
 // returns the first error as file:line:col: message, positioned in the
 // source the user has (old holds the original of each changed file) or
 // marked as being in code the rewrite writes.
-func typeCheck(ix *exportIndex, pkg *packages.Package, files, old map[string][]byte) error {
+//
+// err is a failure of the environment, or printed code that does not
+// parse, which is a bug of the rewriter; neither is the site's fault.
+func typeCheck(ix *exportIndex, pkg *packages.Package, files, old map[string][]byte) (typeErr, err error) {
 	fset := token.NewFileSet()
 	names := make([]string, 0, len(files))
 	for name := range files {
@@ -105,7 +108,7 @@ func typeCheck(ix *exportIndex, pkg *packages.Package, files, old map[string][]b
 	for _, name := range names {
 		f, err := parser.ParseFile(fset, name, files[name], parser.SkipObjectResolution)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("parse rewritten %s: %w", filepath.Base(name), err)
 		}
 		syntax = append(syntax, f)
 		for _, spec := range f.Imports {
@@ -113,7 +116,7 @@ func typeCheck(ix *exportIndex, pkg *packages.Package, files, old map[string][]b
 		}
 	}
 	if err := ix.ensure(imports); err != nil {
-		return err
+		return nil, err
 	}
 	lookup := func(path string) (io.ReadCloser, error) {
 		file, ok := ix.files[path]
@@ -136,24 +139,24 @@ func typeCheck(ix *exportIndex, pkg *packages.Package, files, old map[string][]b
 		conf.GoVersion = "go" + pkg.Module.GoVersion
 	}
 	conf.Check(pkg.PkgPath, fset, syntax, nil)
-	if first != nil {
-		var terr types.Error
-		if errors.As(first, &terr) {
-			p := terr.Fset.Position(terr.Pos)
-			base := filepath.Base(p.Filename)
-			orig, changed := old[p.Filename]
-			switch {
-			case !changed:
-				return fmt.Errorf("%s:%d:%d: %s", base, p.Line, p.Column, terr.Msg)
-			case orig == nil:
-				return fmt.Errorf("%s (which the rewrite adds):%d:%d: %s", base, p.Line, p.Column, terr.Msg)
-			}
-			if line, ok := originalLine(string(orig), string(files[p.Filename]), p.Line); ok {
-				return fmt.Errorf("%s:%d:%d: %s", base, line, p.Column, terr.Msg)
-			}
-			return fmt.Errorf("%s, in code the rewrite writes: %s", base, terr.Msg)
-		}
-		return first
+	if first == nil {
+		return nil, nil
 	}
-	return nil
+	var terr types.Error
+	if !errors.As(first, &terr) {
+		return first, nil
+	}
+	p := terr.Fset.Position(terr.Pos)
+	base := filepath.Base(p.Filename)
+	orig, changed := old[p.Filename]
+	switch {
+	case !changed:
+		return fmt.Errorf("%s:%d:%d: %s", base, p.Line, p.Column, terr.Msg), nil
+	case orig == nil:
+		return fmt.Errorf("%s (which the rewrite adds):%d:%d: %s", base, p.Line, p.Column, terr.Msg), nil
+	}
+	if line, ok := originalLine(string(orig), string(files[p.Filename]), p.Line); ok {
+		return fmt.Errorf("%s:%d:%d: %s", base, line, p.Column, terr.Msg), nil
+	}
+	return fmt.Errorf("%s, in code the rewrite writes: %s", base, terr.Msg), nil
 }

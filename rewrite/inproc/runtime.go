@@ -15,7 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
+	"runtime"
 	"strings"
 	"sync"
 )
@@ -61,6 +61,7 @@ type inprocCmd struct {
 	killed  chan struct{} // closed when kill has run
 	err     error         // the worker's result, set before done closes
 	stopped bool          // the context ended the worker; guarded by mu
+	exited  bool          // the worker returned; guarded by mu
 	mu      sync.Mutex
 	locks   []*inprocLockedWriter // released when the worker returns
 }
@@ -183,8 +184,9 @@ func (c *inprocCmd) lockWriter(w io.Writer) *inprocLockedWriter {
 }
 
 // inprocLiveWriter passes a worker's writes to a writer the parent handed
-// over until the context stops the worker: a killed child writes nothing
-// more, and neither does a stopped worker.
+// over until the worker returns or the context stops it: a child that
+// exited or was killed writes nothing more, and neither may a goroutine
+// the worker left running, once the parent reads what was written.
 type inprocLiveWriter struct {
 	c *inprocCmd
 	w io.Writer
@@ -192,9 +194,9 @@ type inprocLiveWriter struct {
 
 func (l *inprocLiveWriter) Write(p []byte) (int, error) {
 	l.c.mu.Lock()
-	stopped := l.c.stopped
+	over := l.c.stopped || l.c.exited
 	l.c.mu.Unlock()
-	if stopped {
+	if over {
 		return 0, io.ErrClosedPipe
 	}
 	return l.w.Write(p)
@@ -208,7 +210,9 @@ func (c *inprocCmd) run(stdin io.Reader, stdout, stderr io.Writer) {
 	defer c.closeWorkerEnds()
 	defer func() {
 		if v := recover(); v != nil {
-			fmt.Fprintf(stderr, "panic: %v\n\n%s", v, debug.Stack())
+			stack := make([]byte, 64<<10)
+			stack = stack[:runtime.Stack(stack, false)]
+			fmt.Fprintf(stderr, "panic: %v\n\n%s", v, stack)
 			c.err = &inprocExitError{code: 2}
 		}
 	}()
@@ -218,6 +222,9 @@ func (c *inprocCmd) run(stdin io.Reader, stdout, stderr io.Writer) {
 // closeWorkerEnds does what the kernel does when a child exits: the
 // parent reads what is left and then EOF, and writes to stdin fail.
 func (c *inprocCmd) closeWorkerEnds() {
+	c.mu.Lock()
+	c.exited = true
+	c.mu.Unlock()
 	for _, l := range c.locks {
 		l.release()
 	}
