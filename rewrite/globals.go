@@ -21,61 +21,151 @@ var processWide = map[string]map[string]string{
 		"Args":     "in-process holds the parent's arguments",
 		"Exit":     "in-process ends the parent and every worker",
 		"Chdir":    "changes the working directory of the parent and every worker",
-		"Setenv":   "changes the environment of the parent and every worker",
-		"Unsetenv": "changes the environment of the parent and every worker",
-		"Clearenv": "changes the environment of the parent and every worker",
+		"Setenv":   whyEnv,
+		"Unsetenv": whyEnv,
+		"Clearenv": whyEnv,
 		"Getpid":   "in-process is the parent's process ID",
 		"Getppid":  "in-process is the ID of the parent's own parent",
 	},
 	"log": {
-		"Fatal": "ends the whole process", "Fatalf": "ends the whole process", "Fatalln": "ends the whole process",
-		"Panic": "writes to the parent's standard error", "Panicf": "writes to the parent's standard error", "Panicln": "writes to the parent's standard error",
-		"Print": "writes to the parent's standard error, not the worker's", "Printf": "writes to the parent's standard error, not the worker's", "Println": "writes to the parent's standard error, not the worker's",
-		"SetOutput": "changes the standard logger of the parent and every worker", "SetFlags": "changes the standard logger of the parent and every worker", "SetPrefix": "changes the standard logger of the parent and every worker",
-		"Default": "is the parent's standard logger", "Writer": "is the parent's standard error", "Output": "writes to the parent's standard error, not the worker's",
+		"Fatal":     whyEnds,
+		"Fatalf":    whyEnds,
+		"Fatalln":   whyEnds,
+		"Panic":     whyPanicLog,
+		"Panicf":    whyPanicLog,
+		"Panicln":   whyPanicLog,
+		"Print":     whyStderr,
+		"Printf":    whyStderr,
+		"Println":   whyStderr,
+		"SetOutput": whyStdLogger,
+		"SetFlags":  whyStdLogger,
+		"SetPrefix": whyStdLogger,
+		"Default":   "is the parent's standard logger",
+		"Writer":    "is the parent's standard error",
+		"Output":    whyStderr,
 	},
 	"fmt": {
-		"Print": "writes to the parent's standard output", "Printf": "writes to the parent's standard output", "Println": "writes to the parent's standard output",
-		"Scan": "reads the parent's standard input", "Scanf": "reads the parent's standard input", "Scanln": "reads the parent's standard input",
+		"Print":   whyStdout,
+		"Printf":  whyStdout,
+		"Println": whyStdout,
+		"Scan":    whyStdin,
+		"Scanf":   whyStdin,
+		"Scanln":  whyStdin,
 	},
 	"flag": {
-		"ExitOnError": "makes a flag set exit on a parse error, ending the parent once in-process", "CommandLine": "is the parent's flag set", "Parse": "parses the parent's arguments", "Parsed": "reports on the parent's flag set",
-		"Args": "holds the parent's arguments", "Arg": "holds the parent's arguments", "NArg": "holds the parent's arguments", "NFlag": "reports on the parent's flag set",
-		"Bool": "defines a flag on the parent's flag set", "BoolVar": "defines a flag on the parent's flag set", "Int": "defines a flag on the parent's flag set", "IntVar": "defines a flag on the parent's flag set",
-		"Int64": "defines a flag on the parent's flag set", "Int64Var": "defines a flag on the parent's flag set", "Uint": "defines a flag on the parent's flag set", "UintVar": "defines a flag on the parent's flag set",
-		"Uint64": "defines a flag on the parent's flag set", "Uint64Var": "defines a flag on the parent's flag set", "String": "defines a flag on the parent's flag set", "StringVar": "defines a flag on the parent's flag set",
-		"Float64": "defines a flag on the parent's flag set", "Float64Var": "defines a flag on the parent's flag set", "Duration": "defines a flag on the parent's flag set", "DurationVar": "defines a flag on the parent's flag set",
-		"Func": "defines a flag on the parent's flag set", "BoolFunc": "defines a flag on the parent's flag set", "Var": "defines a flag on the parent's flag set", "TextVar": "defines a flag on the parent's flag set",
-		"Set": "changes the parent's flag set", "Lookup": "reads the parent's flag set", "Visit": "reads the parent's flag set", "VisitAll": "reads the parent's flag set", "Usage": "is the parent's usage function", "PrintDefaults": "writes to the parent's standard error",
+		"ExitOnError":   "makes a flag set exit on a parse error, ending the parent once in-process",
+		"CommandLine":   "is the parent's flag set",
+		"Parse":         "parses the parent's arguments",
+		"Parsed":        whyFlagInfo,
+		"Args":          whyArgs,
+		"Arg":           whyArgs,
+		"NArg":          whyArgs,
+		"NFlag":         whyFlagInfo,
+		"Bool":          whyFlagDef,
+		"BoolVar":       whyFlagDef,
+		"Int":           whyFlagDef,
+		"IntVar":        whyFlagDef,
+		"Uint":          whyFlagDef,
+		"UintVar":       whyFlagDef,
+		"String":        whyFlagDef,
+		"StringVar":     whyFlagDef,
+		"Duration":      whyFlagDef,
+		"DurationVar":   whyFlagDef,
+		"Func":          whyFlagDef,
+		"BoolFunc":      whyFlagDef,
+		"Var":           whyFlagDef,
+		"TextVar":       whyFlagDef,
+		"Set":           "changes the parent's flag set",
+		"Lookup":        whyFlagRead,
+		"Visit":         whyFlagRead,
+		"VisitAll":      whyFlagRead,
+		"Usage":         "is the parent's usage function",
+		"PrintDefaults": whyPanicLog,
 	},
 	"os/signal": {
-		"Notify": "takes the parent's signals", "Ignore": "changes signal handling for the whole process", "Reset": "changes signal handling for the whole process", "Stop": "changes signal handling for the whole process", "NotifyContext": "takes the parent's signals",
+		"Notify":        whyNotify,
+		"Ignore":        whySignals,
+		"Reset":         whySignals,
+		"Stop":          whySignals,
+		"NotifyContext": whyNotify,
 	},
 	"syscall": {
-		"Umask": "changes the umask of the whole process", "Setuid": "changes the credentials of the whole process", "Setgid": "changes the credentials of the whole process", "Setgroups": "changes the credentials of the whole process",
-		"Setrlimit": "changes the limits of the whole process", "Chdir": "changes the working directory of the whole process", "Chroot": "changes the root of the whole process",
-		"Exit": "ends the whole process", "Setenv": "changes the environment of the whole process", "Unsetenv": "changes the environment of the whole process", "Clearenv": "changes the environment of the whole process",
+		"Umask":     "changes the umask of the whole process",
+		"Setuid":    whyCreds,
+		"Setgid":    whyCreds,
+		"Setgroups": whyCreds,
+		"Setrlimit": "changes the limits of the whole process",
+		"Chdir":     "changes the working directory of the whole process",
+		"Chroot":    "changes the root of the whole process",
+		"Exit":      whyEnds,
+		"Setenv":    whyEnvAll,
+		"Unsetenv":  whyEnvAll,
+		"Clearenv":  whyEnvAll,
 	},
 	"runtime": {
-		"LockOSThread": "ties the worker to a thread of the shared process", "GOMAXPROCS": "changes the scheduler of the whole process", "Goexit": "ends the worker goroutine without returning",
+		"LockOSThread": "ties the worker to a thread of the shared process",
+		"GOMAXPROCS":   "changes the scheduler of the whole process",
+		"Goexit":       "ends the worker goroutine without returning",
 	},
 	"runtime/debug": {
-		"SetGCPercent": "changes the collector of the whole process", "SetMaxStack": "changes a limit of the whole process", "SetMaxThreads": "changes a limit of the whole process",
-		"SetMemoryLimit": "changes the memory limit of the whole process", "SetPanicOnFault": "changes fault handling of the whole process", "SetTraceback": "changes tracebacks of the whole process",
+		"SetGCPercent":    "changes the collector of the whole process",
+		"SetMaxStack":     whyLimit,
+		"SetMaxThreads":   whyLimit,
+		"SetMemoryLimit":  "changes the memory limit of the whole process",
+		"SetPanicOnFault": "changes fault handling of the whole process",
+		"SetTraceback":    "changes tracebacks of the whole process",
 	},
 	"log/slog": {
-		"SetDefault": "changes the default logger of the parent and every worker", "Default": "is the parent's default logger",
-		"Debug": "writes through the parent's default logger", "Info": "writes through the parent's default logger", "Warn": "writes through the parent's default logger", "Error": "writes through the parent's default logger", "Log": "writes through the parent's default logger",
-		"DebugContext": "writes through the parent's default logger", "InfoContext": "writes through the parent's default logger", "WarnContext": "writes through the parent's default logger", "ErrorContext": "writes through the parent's default logger", "LogAttrs": "writes through the parent's default logger",
+		"SetDefault":   "changes the default logger of the parent and every worker",
+		"Default":      "is the parent's default logger",
+		"Debug":        whySlog,
+		"Info":         whySlog,
+		"Warn":         whySlog,
+		"Error":        whySlog,
+		"Log":          whySlog,
+		"DebugContext": whySlog,
+		"InfoContext":  whySlog,
+		"WarnContext":  whySlog,
+		"ErrorContext": whySlog,
+		"LogAttrs":     whySlog,
 	},
-	"math/rand": {"Seed": "reseeds the generator the parent and every worker share"},
-	"net/http": {
-		"HandleFunc": "registers on the default mux once per process", "Handle": "registers on the default mux once per process", "DefaultServeMux": "is shared by the whole process",
+	"math/rand": {
+		"Seed":            "reseeds the generator the parent and every worker share",
+		"HandleFunc":      whyMux,
+		"Handle":          whyMux,
+		"DefaultServeMux": "is shared by the whole process",
 	},
 	"expvar": {
-		"Publish": "registers once per process", "NewInt": "registers once per process", "NewFloat": "registers once per process", "NewMap": "registers once per process", "NewString": "registers once per process",
+		"Publish":   whyOnce,
+		"NewInt":    whyOnce,
+		"NewFloat":  whyOnce,
+		"NewMap":    whyOnce,
+		"NewString": whyOnce,
 	},
 }
+
+// Reasons shared by several entries of processWide.
+const (
+	whyEnv       = "changes the environment of the parent and every worker"
+	whyEnds      = "ends the whole process"
+	whyPanicLog  = "writes to the parent's standard error"
+	whyStderr    = "writes to the parent's standard error, not the worker's"
+	whyStdLogger = "changes the standard logger of the parent and every worker"
+	whyStdout    = "writes to the parent's standard output"
+	whyStdin     = "reads the parent's standard input"
+	whyFlagInfo  = "reports on the parent's flag set"
+	whyArgs      = "holds the parent's arguments"
+	whyFlagDef   = "defines a flag on the parent's flag set"
+	whyFlagRead  = "reads the parent's flag set"
+	whyNotify    = "takes the parent's signals"
+	whySignals   = "changes signal handling for the whole process"
+	whyCreds     = "changes the credentials of the whole process"
+	whyEnvAll    = "changes the environment of the whole process"
+	whyLimit     = "changes a limit of the whole process"
+	whySlog      = "writes through the parent's default logger"
+	whyMux       = "registers on the default mux once per process"
+	whyOnce      = "registers once per process"
+)
 
 // processWideUse is one use of process-wide state in worker code.
 type processWideUse struct {
