@@ -162,8 +162,68 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	stdout, stderr := fresh("stdout", used), fresh("stderr", used)
 	subst := map[string]string{"Args": argv, "Stdin": stdin, "Stdout": stdout, "Stderr": stderr}
 
-	// Copy the branch and rewrite the copy, matching copied nodes to the
-	// originals by their order in the tree.
+	body := e.copyBranch(d, subst)
+	body[0].Decorations().Before = dst.NewLine
+	if !terminates(e.x, d.Body[len(d.Body)-1]) {
+		// The branch ends its function by being last in it: so does the copy.
+		ret := &dst.ReturnStmt{Results: []dst.Expr{&dst.Ident{Name: "nil"}}}
+		ret.Decs.Before = dst.NewLine
+		body = append(body, ret)
+	}
+
+	ioType := func(name string) dst.Expr { return &dst.Ident{Name: name, Path: "io"} }
+	fd := &dst.FuncDecl{
+		Name: &dst.Ident{Name: name},
+		Type: &dst.FuncType{
+			Params: &dst.FieldList{List: []*dst.Field{
+				{Names: []*dst.Ident{{Name: argv}}, Type: &dst.ArrayType{Elt: &dst.Ident{Name: "string"}}},
+				{Names: []*dst.Ident{{Name: stdin}}, Type: ioType("Reader")},
+				{Names: []*dst.Ident{{Name: stdout}, {Name: stderr}}, Type: ioType("Writer")},
+			}},
+			Results: &dst.FieldList{List: []*dst.Field{{Type: &dst.Ident{Name: "error"}}}},
+		},
+		Body: &dst.BlockStmt{List: body},
+	}
+	fd.Decs.Before = dst.EmptyLine
+	fd.Decs.After = dst.EmptyLine
+	fd.Decs.Start = commentLines(fmt.Sprintf("%s runs the %q role in-process. It does what %s does when "+
+		"the binary is started as that role, with os.Args, the standard streams and os.Exit "+
+		"replaced by the argv and streams it is given and the status it returns.", name, d.Role, d.Func.Name.Name))
+
+	// Place it after the function that spawns the worker.
+	spawnFunc := p.spawn.Func
+	_, df := e.fileOf(spawnFunc)
+	at := len(df.Decls)
+	for i, decl := range df.Decls {
+		if decl == e.dstOf(spawnFunc) {
+			at = i + 1
+		}
+	}
+	df.Decls = append(df.Decls[:at], append([]dst.Decl{fd}, df.Decls[at:]...)...)
+	e.changed[df] = true
+	return name
+}
+
+// commentLines wraps text into // comment lines of at most 80 columns.
+func commentLines(text string) dst.Decorations {
+	var out dst.Decorations
+	line := "//"
+	for _, word := range strings.Fields(text) {
+		if len(line)+1+len(word) > 80 && line != "//" {
+			out = append(out, line)
+			line = "//"
+		}
+		line += " " + word
+	}
+	return append(out, line)
+}
+
+// copyBranch returns a copy of the statements of d's branch in which
+// os.Args and the standard streams are the names in subst, os.Exit(code)
+// is return inprocExit(code) and a bare return is return nil. The copy is
+// matched to the original node by node, by their order in the tree, to
+// find what to replace.
+func (e *editor) copyBranch(d *workers.Dispatch, subst map[string]string) []dst.Stmt {
 	repl := map[dst.Node]func(dst.Node) dst.Node{}
 	for _, st := range d.Body {
 		for id, what := range branchReplacements(e.x, st) {
@@ -220,59 +280,7 @@ func (e *editor) roleFunc(p *sitePlan) string {
 		}).(dst.Stmt)
 		body = append(body, cp)
 	}
-	body[0].Decorations().Before = dst.NewLine
-	if !terminates(e.x, d.Body[len(d.Body)-1]) {
-		// The branch ends its function by being last in it: so does the copy.
-		ret := &dst.ReturnStmt{Results: []dst.Expr{&dst.Ident{Name: "nil"}}}
-		ret.Decs.Before = dst.NewLine
-		body = append(body, ret)
-	}
-
-	ioType := func(name string) dst.Expr { return &dst.Ident{Name: name, Path: "io"} }
-	fd := &dst.FuncDecl{
-		Name: &dst.Ident{Name: name},
-		Type: &dst.FuncType{
-			Params: &dst.FieldList{List: []*dst.Field{
-				{Names: []*dst.Ident{{Name: argv}}, Type: &dst.ArrayType{Elt: &dst.Ident{Name: "string"}}},
-				{Names: []*dst.Ident{{Name: stdin}}, Type: ioType("Reader")},
-				{Names: []*dst.Ident{{Name: stdout}, {Name: stderr}}, Type: ioType("Writer")},
-			}},
-			Results: &dst.FieldList{List: []*dst.Field{{Type: &dst.Ident{Name: "error"}}}},
-		},
-		Body: &dst.BlockStmt{List: body},
-	}
-	fd.Decs.Before = dst.EmptyLine
-	fd.Decs.After = dst.EmptyLine
-	fd.Decs.Start = commentLines(fmt.Sprintf("%s runs the %q role in-process. It does what %s does when "+
-		"the binary is started as that role, with os.Args, the standard streams and os.Exit "+
-		"replaced by the argv and streams it is given and the status it returns.", name, d.Role, d.Func.Name.Name))
-
-	// Place it after the function that spawns the worker.
-	spawnFunc := p.spawn.Func
-	_, df := e.fileOf(spawnFunc)
-	at := len(df.Decls)
-	for i, decl := range df.Decls {
-		if decl == e.dstOf(spawnFunc) {
-			at = i + 1
-		}
-	}
-	df.Decls = append(df.Decls[:at], append([]dst.Decl{fd}, df.Decls[at:]...)...)
-	e.changed[df] = true
-	return name
-}
-
-// commentLines wraps text into // comment lines of at most 80 columns.
-func commentLines(text string) dst.Decorations {
-	var out dst.Decorations
-	line := "//"
-	for _, word := range strings.Fields(text) {
-		if len(line)+1+len(word) > 80 && line != "//" {
-			out = append(out, line)
-			line = "//"
-		}
-		line += " " + word
-	}
-	return append(out, line)
+	return body
 }
 
 // enclosingExprStmt returns the statement that calls os.Exit through id;
