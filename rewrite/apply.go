@@ -27,6 +27,7 @@ type editor struct {
 	roles   map[*workers.Dispatch]string
 	privs   map[*types.Var]bool
 	moved   map[*dst.FuncDecl]int // declarations moved to the top of each
+	params  map[types.Object]int  // parameters added in front of each
 }
 
 func newEditor(x *pkgIndex) (*editor, error) {
@@ -39,6 +40,7 @@ func newEditor(x *pkgIndex) (*editor, error) {
 		roles:   map[*workers.Dispatch]string{},
 		privs:   map[*types.Var]bool{},
 		moved:   map[*dst.FuncDecl]int{},
+		params:  map[types.Object]int{},
 	}
 	for _, f := range x.files {
 		df, err := e.dec.DecorateFile(f)
@@ -460,17 +462,24 @@ func (e *editor) privatize(v *privateVar) {
 	root.Body.List = append(root.Body.List[:at], append([]dst.Stmt{stmt}, root.Body.List[at:]...)...)
 	e.touch(v.root)
 
-	// Give each function on the way a parameter, first in the list.
+	// Give each function on the way a parameter, in front of the others
+	// and after those added for earlier variables.
 	inPath := map[types.Object]bool{}
+	slot := map[types.Object]int{}
 	for _, fd := range v.path {
-		inPath[e.x.info.Defs[fd.Name]] = true
+		fn := e.x.info.Defs[fd.Name]
+		inPath[fn] = true
+		slot[fn] = e.params[fn]
+		e.params[fn]++
 		typ := e.typeExpr(v.obj.Type())
 		if v.pointer {
 			typ = &dst.StarExpr{X: typ}
 		}
 		dfd := e.dstOf(fd).(*dst.FuncDecl)
 		field := &dst.Field{Names: []*dst.Ident{{Name: name}}, Type: typ}
-		dfd.Type.Params.List = append([]*dst.Field{field}, dfd.Type.Params.List...)
+		list := dfd.Type.Params.List
+		i := slot[fn]
+		dfd.Type.Params.List = append(list[:i:i], append([]*dst.Field{field}, list[i:]...)...)
 		e.touch(fd)
 	}
 
@@ -484,7 +493,8 @@ func (e *editor) privatize(v *privateVar) {
 				arg = &dst.UnaryExpr{Op: token.AND, X: arg}
 			}
 			dc := e.dstOf(call).(*dst.CallExpr)
-			dc.Args = append([]dst.Expr{arg}, dc.Args...)
+			i := slot[obj]
+			dc.Args = append(dc.Args[:i:i], append([]dst.Expr{arg}, dc.Args[i:]...)...)
 			e.touch(call)
 		case obj == v.obj && v.pointer && e.x.enclosingFunc(id) != v.root:
 			if sel, ok := e.x.parent[id].(*ast.SelectorExpr); ok && sel.X == ast.Expr(id) {

@@ -43,19 +43,15 @@ var updateGolden = flag.Bool("update", false, "rewrite the want/ and sites secti
 // Such a case is skipped while it fails, and fails once it passes, so the
 // mark is taken out together with the fix.
 var goldenKnownWrong = map[string]string{
-	"other_package_exit":       "TODO(procmigrate): worker code is not followed into the module's other packages, so their os.Exit ends the parent",
-	"other_package_state":      "TODO(procmigrate): package variables of the module's other packages that worker code changes are not seen and stay shared",
-	"sync_once_state":          "TODO(procmigrate): a sync.Once stays shared while the variable it initializes is privatized, so later workers see it unset",
-	"atomic_counter_state":     "TODO(procmigrate): variables of sync/atomic types are not counted as state, so an atomic counter is shared by all workers",
-	"value_receiver_state":     "TODO(procmigrate): a value-receiver method that writes a map field of a package variable is not seen as a change",
-	"config_pointer_in_struct": "TODO(procmigrate): a package pointer stored in a struct or local is a reference worker code changes, but is not seen",
-	"state_through_interface":  "TODO(procmigrate): methods of a type converted to an interface in worker code are not followed, so their state stays shared",
-	"package_logger_stderr":    "TODO(procmigrate): os.Stderr held in a package variable (a *log.Logger) that worker code uses is not refused",
-	"builtin_println":          "TODO(procmigrate): the builtins print and println in worker code write to the parent's stderr and are not refused",
-	"parent_setenv":            "TODO(procmigrate): worker os.Getenv of a variable the parent changes with os.Setenv is not refused",
-	"codec_in_callee":          "TODO(procmigrate): codecs built in a function the serving function hands its streams to are not found; the reason is wrong",
-	"decoder_more":             "TODO(procmigrate): calling dec.More is reported as using the decoder other than by calling its methods",
-	"no_role_argument":         "TODO(procmigrate): a spawn with no role argument is reported as having a non-constant role",
+	"other_package_exit":      "TODO(procmigrate): worker code is not followed into the module's other packages, so their os.Exit ends the parent",
+	"other_package_state":     "TODO(procmigrate): package variables of the module's other packages that worker code changes are not seen and stay shared",
+	"state_through_interface": "TODO(procmigrate): methods of a type converted to an interface in worker code are not followed, so their state stays shared",
+	"package_logger_stderr":   "TODO(procmigrate): os.Stderr held in a package variable (a *log.Logger) that worker code uses is not refused",
+	"builtin_println":         "TODO(procmigrate): the builtins print and println in worker code write to the parent's stderr and are not refused",
+	"parent_setenv":           "TODO(procmigrate): worker os.Getenv of a variable the parent changes with os.Setenv is not refused",
+	"codec_in_callee":         "TODO(procmigrate): codecs built in a function the serving function hands its streams to are not found; the reason is wrong",
+	"decoder_more":            "TODO(procmigrate): calling dec.More is reported as using the decoder other than by calling its methods",
+	"no_role_argument":        "TODO(procmigrate): a spawn with no role argument is reported as having a non-constant role",
 }
 
 // Names of the sections that are not files of the input module.

@@ -420,9 +420,10 @@ func buildsValue(x *pkgIndex, e ast.Expr) bool {
 
 // mutatedVars returns the package variables of this package that n changes:
 // assigns, increments, takes the address of, stores into as a map, slice
-// or field, deletes from, hands to a call as a reference, or calls a method
-// with a pointer receiver on. Variables of sync and sync/atomic types are
-// synchronization, not state, and are left out.
+// or field, deletes from, hands to a call or stores elsewhere as a
+// reference, or calls a method on that can change it. A variable of a sync
+// or sync/atomic type counts whenever it is used: a sync.Once, a mutex or
+// an atomic counter was the process's own as much as the state it guards.
 func mutatedVars(x *pkgIndex, n ast.Node) map[*types.Var]*ast.Ident {
 	out := map[*types.Var]*ast.Ident{}
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -431,10 +432,10 @@ func mutatedVars(x *pkgIndex, n ast.Node) map[*types.Var]*ast.Ident {
 			return true
 		}
 		v, ok := x.isPkgVar(x.info.Uses[id])
-		if !ok || isSyncType(v.Type()) {
+		if !ok {
 			return true
 		}
-		if out[v] == nil && mutates(x, id) {
+		if out[v] == nil && (isSyncType(v.Type()) || mutates(x, id)) {
 			out[v] = id
 		}
 		return true
@@ -483,6 +484,9 @@ func mutates(x *pkgIndex, id *ast.Ident) bool {
 				return true
 			}
 		}
+		return isReference(x.info.TypeOf(e)) // stored where it can be changed
+	case *ast.CompositeLit, *ast.KeyValueExpr, *ast.ReturnStmt, *ast.SendStmt, *ast.ValueSpec:
+		return isReference(x.info.TypeOf(e))
 	case *ast.IncDecStmt:
 		return true
 	case *ast.RangeStmt:
@@ -525,8 +529,33 @@ func methodMutates(x *pkgIndex, sel *types.Selection) bool {
 		}
 	}
 	_, ptrRecv := sel.Obj().(*types.Func).Signature().Recv().Type().(*types.Pointer)
-	_, isMap := recv.Underlying().(*types.Map)
-	return ptrRecv || isMap
+	return ptrRecv || holdsReference(recv, nil)
+}
+
+// holdsReference reports whether a value of type t refers to memory that a
+// copy of it shares: a method with a value receiver can change that.
+func holdsReference(t types.Type, seen map[types.Type]bool) bool {
+	if seen == nil {
+		seen = map[types.Type]bool{}
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if holdsReference(u.Field(i).Type(), seen) {
+				return true
+			}
+		}
+		return false
+	case *types.Array:
+		return holdsReference(u.Elem(), seen)
+	case *types.Basic:
+		return false
+	}
+	return isReference(t)
 }
 
 // concurrentSafe lists types documented as safe for concurrent use, whose
