@@ -175,12 +175,17 @@ type processWideUse struct {
 }
 
 // findProcessWide returns the uses of process-wide state under n, skipping
-// the identifiers in allowed.
+// the identifiers in allowed. The builtins print and println write to the
+// process's standard error, and count too.
 func findProcessWide(n ast.Node, info *types.Info, allowed map[*ast.Ident]bool) []processWideUse {
 	var uses []processWideUse
 	ast.Inspect(n, func(n ast.Node) bool {
 		id, ok := n.(*ast.Ident)
 		if !ok || allowed[id] {
+			return true
+		}
+		if b, ok := info.Uses[id].(*types.Builtin); ok && (b.Name() == "print" || b.Name() == "println") {
+			uses = append(uses, processWideUse{id, b, whyStderr})
 			return true
 		}
 		obj := info.Uses[id]

@@ -260,7 +260,14 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	// Check that worker code keeps to what is its own.
 	reach := x.reachable(stmtNodes(d.Body))
 	if use, ok := firstProcessWide(x, d, reach); ok {
-		return unchanged("worker code uses %s.%s at %s, which %s", use.obj.Pkg().Name(), use.obj.Name(), x.pos(enclosingSel(x, use.id).Pos()), use.why)
+		return unchanged("worker code uses %s at %s, which %s", objName(use.obj), x.pos(enclosingSel(x, use.id).Pos()), use.why)
+	}
+	if id, use := heldProcessWide(x, d, reach); id != nil {
+		return unchanged("worker code uses %s at %s, which holds %s from %s and so %s", id.Name, x.pos(id.Pos()), objName(use.obj), x.pos(enclosingSel(x, use.id).Pos()), use.why)
+	}
+	if get, set := parentSetenv(x, d, reach); get != nil {
+		return unchanged("worker code reads the environment with %s at %s, which the parent changes with %s at %s; a child kept the environment it started with",
+			objName(x.info.Uses[get]), x.pos(enclosingSel(x, get).Pos()), objName(x.info.Uses[set]), x.pos(enclosingSel(x, set).Pos()))
 	}
 	vars, why := planPrivate(x, d, reach)
 	if why != "" {
@@ -343,6 +350,104 @@ func stmtNodes(stmts []ast.Stmt) []ast.Node {
 	out := make([]ast.Node, len(stmts))
 	for i, s := range stmts {
 		out[i] = s
+	}
+	return out
+}
+
+// objName names a package-level object as its users write it.
+func objName(obj types.Object) string {
+	if obj.Pkg() == nil {
+		return obj.Name()
+	}
+	return obj.Pkg().Name() + "." + obj.Name()
+}
+
+// heldProcessWide returns a package variable that worker code uses and
+// whose initializer takes process-wide state, such as
+//
+//	var logger = log.New(os.Stderr, "", 0)
+//
+// which writes to the parent's standard error once the worker is a
+// goroutine, like the os.Stderr it holds.
+func heldProcessWide(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (*ast.Ident, processWideUse) {
+	for _, n := range append(stmtNodes(d.Body), funcBodies(reach)...) {
+		var found *ast.Ident
+		var use processWideUse
+		ast.Inspect(n, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok || found != nil {
+				return found == nil
+			}
+			v, ok := x.isPkgVar(x.info.Uses[id])
+			if !ok || x.varDecl[v] == nil {
+				return true
+			}
+			for _, spec := range x.varDecl[v].Specs {
+				for _, u := range findProcessWide(spec, x.info, nil) {
+					found, use = id, u
+					return false
+				}
+			}
+			return true
+		})
+		if found != nil {
+			return found, use
+		}
+	}
+	return nil, processWideUse{}
+}
+
+// parentSetenv returns a read of the environment in worker code and a
+// change of it elsewhere in the package: the child read the environment
+// it was started with, a goroutine reads the parent's as it is now.
+func parentSetenv(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (get, set *ast.Ident) {
+	inReach := map[*ast.FuncDecl]bool{}
+	for _, fd := range reach {
+		inReach[fd] = true
+	}
+	for _, n := range append(stmtNodes(d.Body), funcBodies(reach)...) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && get == nil {
+				for _, name := range []string{"Getenv", "LookupEnv", "Environ", "ExpandEnv"} {
+					if x.isObj(id, "os", name) {
+						get = id
+					}
+				}
+			}
+			return get == nil
+		})
+	}
+	if get == nil {
+		return nil, nil
+	}
+	for _, f := range x.files {
+		for _, decl := range f.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || inReach[fd] {
+				continue
+			}
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok && set == nil && !inBranch(d, id) {
+					for _, name := range []string{"Setenv", "Unsetenv", "Clearenv"} {
+						if x.isObj(id, "os", name) {
+							set = id
+						}
+					}
+				}
+				return set == nil
+			})
+			if set != nil {
+				return get, set
+			}
+		}
+	}
+	return nil, nil
+}
+
+func funcBodies(fds []*ast.FuncDecl) []ast.Node {
+	out := make([]ast.Node, len(fds))
+	for i, fd := range fds {
+		out[i] = fd.Body
 	}
 	return out
 }
