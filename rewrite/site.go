@@ -27,6 +27,7 @@ type pkgIndex struct {
 	files   []*ast.File
 	parent  map[ast.Node]ast.Node
 	uses    map[types.Object][]*ast.Ident // in source order
+	methods map[string][]*ast.FuncDecl     // concrete methods by name
 	other   map[string]string             // names in files of other builds, to the file
 }
 
@@ -40,6 +41,7 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 		files:   pkg.Syntax,
 		parent:  map[ast.Node]ast.Node{},
 		uses:    map[types.Object][]*ast.Ident{},
+		methods: map[string][]*ast.FuncDecl{},
 	}
 	for id, obj := range x.info.Uses {
 		x.uses[obj] = append(x.uses[obj], id)
@@ -53,6 +55,9 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 			case *ast.FuncDecl:
 				if fn, ok := x.info.Defs[d.Name].(*types.Func); ok {
 					x.decls[fn] = d
+				}
+				if d.Recv != nil {
+					x.methods[d.Name.Name] = append(x.methods[d.Name.Name], d)
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
@@ -145,10 +150,17 @@ func (x *pkgIndex) isObj(id *ast.Ident, path, name string) bool {
 }
 
 // callees returns the functions of this package that n refers to, as calls
-// or as values; either may run as part of n.
+// or as values; either may run as part of n. A method called through an
+// interface may be any method of that name in the package.
 func (x *pkgIndex) callees(n ast.Node) []*ast.FuncDecl {
 	var out []*ast.FuncDecl
 	seen := map[*ast.FuncDecl]bool{}
+	add := func(d *ast.FuncDecl) {
+		if d != nil && !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
 	ast.Inspect(n, func(n ast.Node) bool {
 		id, ok := n.(*ast.Ident)
 		if !ok {
@@ -158,10 +170,13 @@ func (x *pkgIndex) callees(n ast.Node) []*ast.FuncDecl {
 		if !ok {
 			return true
 		}
-		if d := x.decls[fn.Origin()]; d != nil && !seen[d] {
-			seen[d] = true
-			out = append(out, d)
+		if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+			for _, d := range x.methods[fn.Name()] {
+				add(d)
+			}
+			return true
 		}
+		add(x.decls[fn.Origin()])
 		return true
 	})
 	return out
@@ -170,8 +185,9 @@ func (x *pkgIndex) callees(n ast.Node) []*ast.FuncDecl {
 // reachable returns the function declarations of this package that code in
 // roots can run, found through static references.
 //
-// TODO(procmigrate): calls through interfaces and function values stored
-// in variables are not followed, so state touched only that way is missed.
+// TODO(procmigrate): calls through function values stored in variables and
+// through interfaces to methods of other packages are not followed, so
+// state touched only that way is missed.
 func (x *pkgIndex) reachable(roots []ast.Node) []*ast.FuncDecl {
 	var out []*ast.FuncDecl
 	seen := map[*ast.FuncDecl]bool{}
