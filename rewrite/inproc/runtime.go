@@ -289,6 +289,12 @@ func (c *inprocCmd) Wait() error {
 	if stopped {
 		return &inprocExitError{code: -1, signal: "killed"}
 	}
+	if err := c.ctx.Err(); c.err == nil && err != nil {
+		// The worker finished, but the context ended before Wait: exec
+		// then kills the exited child, which succeeds, and reports the
+		// context's error.
+		return err
+	}
 	return c.err
 }
 

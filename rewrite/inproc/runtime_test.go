@@ -508,8 +508,9 @@ func TestStartCanceledContext(t *testing.T) {
 	})
 }
 
-// A context that ends after the worker returned by itself does not turn
-// its clean exit into a kill.
+// A context that ends after the worker returned by itself, but before
+// Wait, is not a kill, and Wait reports the context's error: exec.Cmd
+// kills the exited child, which succeeds, and says so.
 func TestCancelAfterExit(t *testing.T) {
 	for range 200 {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -519,10 +520,20 @@ func TestCancelAfterExit(t *testing.T) {
 		}
 		<-c.done
 		cancel()
-		if err := waitErr(t, c); err != nil {
-			t.Fatalf("Wait = %v, want nil: the worker exited before the cancel", err)
+		if err := waitErr(t, c); err != context.Canceled {
+			t.Fatalf("Wait = %v, want context.Canceled", err)
 		}
 	}
+}
+
+// A context that ends after Wait returned changes nothing.
+func TestCancelAfterWait(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := newInprocCmd(ctx, func([]string, io.Reader, io.Writer, io.Writer) error { return nil }, "worker")
+	if err := c.Run(); err != nil {
+		t.Fatalf("Run = %v, want nil", err)
+	}
+	cancel()
 }
 
 func TestCallOrder(t *testing.T) {
