@@ -35,9 +35,10 @@ func Run(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	ix := newExportIndex(pkgs[0].Dir, pkgs)
+	mod := newModuleIndex(pkgs)
 	res := &Result{}
 	for _, pkg := range pkgs {
-		files, sites, err := rewritePackage(ix, pkg)
+		files, sites, err := rewritePackage(ix, mod, pkg)
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +58,7 @@ func Run(cfg Config) (*Result, error) {
 
 // rewritePackage plans every spawn site of pkg, applies the plans and checks
 // the result. It returns an error only when the environment fails.
-func rewritePackage(ix *exportIndex, pkg *packages.Package) ([]File, []Site, error) {
+func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([]File, []Site, error) {
 	if pkg.Types == nil || len(pkg.Syntax) == 0 {
 		return nil, nil, nil
 	}
@@ -80,7 +81,7 @@ func rewritePackage(ix *exportIndex, pkg *packages.Package) ([]File, []Site, err
 	// Plan each site.
 	var plans, convert []*sitePlan
 	for _, s := range m.Spawns {
-		p := planSite(x, m, s)
+		p := planSite(mod, x, m, s)
 		plans = append(plans, p)
 		if p.level > Unchanged {
 			convert = append(convert, p)

@@ -231,7 +231,7 @@ type sitePlan struct {
 // planSite decides how deep the spawn at s can be converted. Each check
 // that fails leaves the site unchanged with the reason; typed channels are
 // tried last and fall back to in-process pipes.
-func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
+func planSite(mod *moduleIndex, x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	p := &sitePlan{spawn: s}
 	unchanged := func(format string, args ...any) *sitePlan {
 		p.level = Unchanged
@@ -277,6 +277,9 @@ func planSite(x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
 	reach := x.reachable(stmtNodes(d.Body))
 	if use, ok := firstProcessWide(x, d, reach); ok {
 		return unchanged("worker code uses %s at %s, which %s", objName(use.obj), x.pos(enclosingSel(x, use.id).Pos()), use.why)
+	}
+	if why := foreignWorker(mod, x, d, reach); why != "" {
+		return unchanged("%s", why)
 	}
 	if id, use := heldProcessWide(x, d, reach); id != nil {
 		return unchanged("worker code uses %s at %s, which holds %s from %s and so %s", id.Name, x.pos(id.Pos()), objName(use.obj), x.pos(enclosingSel(x, use.id).Pos()), use.why)
