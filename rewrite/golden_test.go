@@ -43,9 +43,7 @@ var updateGolden = flag.Bool("update", false, "rewrite the want/ and sites secti
 // Such a case is skipped while it fails, and fails once it passes, so the
 // mark is taken out together with the fix.
 var goldenKnownWrong = map[string]string{
-	"codec_in_callee":  "TODO(procmigrate): codecs built in a function the serving function hands its streams to are not found; the reason is wrong",
-	"decoder_more":     "TODO(procmigrate): calling dec.More is reported as using the decoder other than by calling its methods",
-	"no_role_argument": "TODO(procmigrate): a spawn with no role argument is reported as having a non-constant role",
+	"codec_in_callee": "TODO(procmigrate): codecs built in a function the serving function hands its streams to are not found; the reason is wrong",
 }
 
 // Names of the sections that are not files of the input module.

@@ -255,6 +255,9 @@ func planSite(mod *moduleIndex, x *pkgIndex, m *workers.Model, s *workers.Spawn)
 	if use := exitErrorUse(x); use != nil {
 		return unchanged("the package inspects *exec.ExitError at %s, which the error of an in-process worker is not", x.pos(use.Pos()))
 	}
+	if len(s.Args) == 0 {
+		return unchanged("the spawn passes no role argument, so the worker's code cannot be found")
+	}
 	if s.Role == "" {
 		return unchanged("the role argument is not a constant string, so the worker's code cannot be found")
 	}

@@ -108,8 +108,17 @@ func checkStreamUses(x *pkgIndex, stream string, uses []*ast.Ident, c *workers.C
 		}
 		return fmt.Sprintf("%s is used at %s other than through its %s", stream, x.pos(id.Pos()), c.Kind)
 	}
-	if c.Var == nil || len(c.Other) > 0 {
-		return fmt.Sprintf("the %s on %s is used other than by calling its methods", c.Kind, stream)
+	if c.Var == nil {
+		return fmt.Sprintf("the %s on %s is not held in a variable", c.Kind, stream)
+	}
+	for _, id := range c.Other {
+		if sel, ok := x.parent[id].(*ast.SelectorExpr); ok && sel.X == ast.Expr(id) {
+			if _, isCall := x.parent[sel].(*ast.CallExpr); isCall {
+				return fmt.Sprintf("the %s on %s is used at %s by calling %s, which the typed %s does not have",
+					c.Kind, stream, x.pos(id.Pos()), sel.Sel.Name, strings.ToLower(strings.TrimPrefix(c.Kind, "json.")))
+			}
+		}
+		return fmt.Sprintf("the %s on %s is used at %s other than by calling its methods", c.Kind, stream, x.pos(id.Pos()))
 	}
 	return ""
 }
