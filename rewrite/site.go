@@ -27,7 +27,7 @@ type pkgIndex struct {
 	files   []*ast.File
 	parent  map[ast.Node]ast.Node
 	uses    map[types.Object][]*ast.Ident // in source order
-	methods map[string][]*ast.FuncDecl     // concrete methods by name
+	methods map[string][]*ast.FuncDecl    // concrete methods by name
 	other   map[string]string             // names in files of other builds, to the file
 }
 
