@@ -484,9 +484,9 @@ func mutates(x *pkgIndex, id *ast.Ident) bool {
 				return true
 			}
 		}
-		return isReference(x.info.TypeOf(e)) // stored where it can be changed
+		return sharesState(x.info.TypeOf(e)) // stored where it can be changed
 	case *ast.CompositeLit, *ast.KeyValueExpr, *ast.ReturnStmt, *ast.SendStmt, *ast.ValueSpec:
-		return isReference(x.info.TypeOf(e))
+		return sharesState(x.info.TypeOf(e))
 	case *ast.IncDecStmt:
 		return true
 	case *ast.RangeStmt:
@@ -507,7 +507,7 @@ func mutates(x *pkgIndex, id *ast.Ident) bool {
 		if p.Fun == e {
 			return false // calling a func value
 		}
-		return isReference(x.info.TypeOf(e))
+		return sharesState(x.info.TypeOf(e))
 	}
 	return false
 }
@@ -578,6 +578,17 @@ func isSyncType(t types.Type) bool {
 	}
 	path := named.Obj().Pkg().Path()
 	return path == "sync" || path == "sync/atomic"
+}
+
+// sharesState reports whether handing on a value of type t lets the
+// receiver change what the variable holds. Errors are the exception among
+// references: a sentinel such as errors.New("poisoned") is returned and
+// compared, never changed.
+func sharesState(t types.Type) bool {
+	if t != nil && types.Identical(t, types.Universe.Lookup("error").Type()) {
+		return false
+	}
+	return isReference(t)
 }
 
 // isReference reports whether a value of type t handed to a function lets
