@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,7 +74,7 @@ func TestAgentswarmEndToEnd(t *testing.T) {
 }
 
 // goCmd runs the go command in dir and returns its standard output.
-func goCmd(t *testing.T, dir string, args ...string) string {
+func goCmd(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
@@ -89,30 +88,16 @@ func goCmd(t *testing.T, dir string, args ...string) string {
 }
 
 // copyTree copies the directory src into a new temporary directory.
-func copyTree(t *testing.T, src string) string {
+func copyTree(t testing.TB, src string) string {
 	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatalf("copy %s: %v", src, err)
 	}
 	return dst
 }
 
-func writeResult(t *testing.T, res *Result) {
+func writeResult(t testing.TB, res *Result) {
 	t.Helper()
 	for _, f := range res.Files {
 		if err := os.WriteFile(f.Path, f.New, f.Mode); err != nil {

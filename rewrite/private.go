@@ -152,7 +152,7 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 			if sel, isSel := x.parent[id].(*ast.SelectorExpr); isSel && sel.Sel == id {
 				call, ok = x.parent[sel].(*ast.CallExpr)
 			}
-			if !ok || calleeIdent(call.Fun) != id {
+			if !ok || workers.RefIdent(call.Fun) != id {
 				return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is used as a value at %s", name, fd.Name.Name, x.pos(id.Pos()))
 			}
 			if caller := x.enclosingFunc(id); caller == nil || !inPath[caller] {
@@ -344,7 +344,7 @@ func flagTargets(x *pkgIndex, n ast.Node, reads map[*types.Var]*ast.Ident) []*as
 		if !ok {
 			return true
 		}
-		id := calleeIdent(call.Fun)
+		id := workers.RefIdent(call.Fun)
 		if id == nil {
 			return true
 		}
@@ -373,7 +373,7 @@ func callsFlag(x *pkgIndex, vs *ast.ValueSpec) bool {
 	for _, val := range vs.Values {
 		ast.Inspect(val, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
-				if id := calleeIdent(call.Fun); id != nil {
+				if id := workers.RefIdent(call.Fun); id != nil {
 					if fn, ok := x.info.Uses[id].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "flag" {
 						found = true
 					}
@@ -398,7 +398,7 @@ func buildsValue(x *pkgIndex, e ast.Expr) bool {
 			if tv, found := x.info.Types[n.Fun]; found && tv.IsType() {
 				return true // a conversion
 			}
-			if id := calleeIdent(n.Fun); id != nil {
+			if id := workers.RefIdent(n.Fun); id != nil {
 				if b, isB := x.info.Uses[id].(*types.Builtin); isB && (b.Name() == "make" || b.Name() == "new") {
 					return true
 				}
@@ -494,7 +494,7 @@ func mutates(x *pkgIndex, id *ast.Ident) bool {
 	case *ast.UnaryExpr:
 		return p.Op == token.AND
 	case *ast.CallExpr:
-		if id := calleeIdent(p.Fun); id != nil {
+		if id := workers.RefIdent(p.Fun); id != nil {
 			if b, ok := x.info.Uses[id].(*types.Builtin); ok {
 				switch b.Name() {
 				case "delete", "clear":

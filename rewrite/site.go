@@ -509,7 +509,7 @@ func branchReplacements(x *pkgIndex, n ast.Node) map[*ast.Ident]string {
 			return false
 		case *ast.ExprStmt:
 			if call, ok := n.X.(*ast.CallExpr); ok {
-				if id := calleeIdent(call.Fun); id != nil && x.isObj(id, "os", "Exit") {
+				if id := workers.RefIdent(call.Fun); id != nil && x.isObj(id, "os", "Exit") {
 					out[id] = "Exit"
 				}
 			}
@@ -523,18 +523,6 @@ func branchReplacements(x *pkgIndex, n ast.Node) map[*ast.Ident]string {
 		return true
 	})
 	return out
-}
-
-// calleeIdent returns the identifier naming a called function, qualified or
-// not.
-func calleeIdent(fun ast.Expr) *ast.Ident {
-	switch f := ast.Unparen(fun).(type) {
-	case *ast.Ident:
-		return f
-	case *ast.SelectorExpr:
-		return f.Sel
-	}
-	return nil
 }
 
 // checkBranch returns why a role's branch cannot become a function, or "".
@@ -565,7 +553,7 @@ func checkBranch(x *pkgIndex, d *workers.Dispatch) string {
 			case *ast.FuncLit:
 				ast.Inspect(n.Body, func(m ast.Node) bool {
 					if call, ok := m.(*ast.CallExpr); ok {
-						if id := calleeIdent(call.Fun); id != nil && x.isObj(id, "os", "Exit") {
+						if id := workers.RefIdent(call.Fun); id != nil && x.isObj(id, "os", "Exit") {
 							why = fmt.Sprintf("os.Exit at %s is called from a function literal in the branch for role %q", x.pos(call.Pos()), d.Role)
 						}
 					}
@@ -579,7 +567,7 @@ func checkBranch(x *pkgIndex, d *workers.Dispatch) string {
 					why = fmt.Sprintf("the branch for role %q jumps at %s", d.Role, x.pos(n.Pos()))
 				}
 			case *ast.CallExpr:
-				if id := calleeIdent(n.Fun); id != nil && x.isObj(id, "os", "Exit") {
+				if id := workers.RefIdent(n.Fun); id != nil && x.isObj(id, "os", "Exit") {
 					if _, ok := x.parent[n].(*ast.ExprStmt); !ok {
 						why = fmt.Sprintf("os.Exit at %s is not called as a statement", x.pos(n.Pos()))
 					}
@@ -665,7 +653,7 @@ func roleCond(x *pkgIndex, cond ast.Expr) bool {
 			}
 			switch a := ast.Unparen(pair[0]).(type) {
 			case *ast.CallExpr: // len(os.Args)
-				if id := calleeIdent(a.Fun); id != nil && len(a.Args) == 1 {
+				if id := workers.RefIdent(a.Fun); id != nil && len(a.Args) == 1 {
 					if _, isB := x.info.Uses[id].(*types.Builtin); isB && id.Name == "len" && isOSArgs(x, a.Args[0]) {
 						return true
 					}
@@ -687,7 +675,7 @@ func roleCond(x *pkgIndex, cond ast.Expr) bool {
 }
 
 func isOSArgs(x *pkgIndex, e ast.Expr) bool {
-	id := calleeIdent(e)
+	id := workers.RefIdent(e)
 	return id != nil && x.isObj(id, "os", "Args")
 }
 
@@ -769,7 +757,7 @@ func terminates(x *pkgIndex, st ast.Stmt) bool {
 		return true
 	case *ast.ExprStmt:
 		if call, ok := st.X.(*ast.CallExpr); ok {
-			if id := calleeIdent(call.Fun); id != nil {
+			if id := workers.RefIdent(call.Fun); id != nil {
 				if x.isObj(id, "os", "Exit") {
 					return true
 				}

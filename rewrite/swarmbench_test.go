@@ -92,10 +92,7 @@ func buildSwarmBinaries(tb testing.TB) *swarmBinaries {
 		want:      map[swarmWorkload]string{},
 	}
 	for _, model := range swarmModels {
-		dir := filepath.Join(tmp, model)
-		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
-			tb.Fatalf("copy %s: %v", src, err)
-		}
+		dir := copyTree(tb, src)
 		if model == "goroutine" {
 			res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
 			if err != nil {
@@ -104,18 +101,9 @@ func buildSwarmBinaries(tb testing.TB) *swarmBinaries {
 			if len(res.Sites) != 1 || res.Sites[0].Level != TypedChannels {
 				tb.Fatalf("sites = %+v, want one converted to typed channels", res.Sites)
 			}
-			for _, f := range res.Files {
-				if err := os.WriteFile(f.Path, f.New, f.Mode); err != nil {
-					tb.Fatal(err)
-				}
-			}
+			writeResult(tb, res)
 		}
-		cmd := exec.Command("go", "build", "-o", s.bin(model), ".")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			tb.Fatalf("build %s model: %v\n%s", model, err, out)
-		}
+		goCmd(tb, dir, "build", "-o", s.bin(model), ".")
 	}
 	return s
 }

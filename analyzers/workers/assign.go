@@ -183,7 +183,7 @@ func funcIdent(fun ast.Expr) *ast.Ident {
 	case *ast.IndexListExpr:
 		fun = x.X
 	}
-	return refIdent(fun)
+	return RefIdent(fun)
 }
 
 // selectorOf returns fun as a selector expression, or nil.

@@ -49,7 +49,7 @@ func (f *finder) codec(v *types.Var) *Codec {
 			return true
 		case ast.Unparen(sel.X) == c.Ctor:
 		case c.Var != nil && refersTo(f.info, sel.X, c.Var):
-			recvs[refIdent(sel.X)] = true
+			recvs[RefIdent(sel.X)] = true
 		default:
 			return true
 		}

@@ -65,9 +65,9 @@ func isPkgVar(obj types.Object, path, name string) bool {
 		v.Name() == name && v.Parent() == v.Pkg().Scope()
 }
 
-// refIdent returns the identifier that names the object e refers to: e
+// RefIdent returns the identifier that names the object e refers to: e
 // itself or the selector of x.f, looking through parentheses.
-func refIdent(e ast.Expr) *ast.Ident {
+func RefIdent(e ast.Expr) *ast.Ident {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		return e
@@ -79,7 +79,7 @@ func refIdent(e ast.Expr) *ast.Ident {
 
 // objectOf returns the object e refers to or defines, or nil.
 func objectOf(info *types.Info, e ast.Expr) types.Object {
-	id := refIdent(e)
+	id := RefIdent(e)
 	if id == nil {
 		return nil
 	}
