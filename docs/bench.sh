@@ -72,6 +72,16 @@ function ratio(a, b) {
 function verdict(ok) {
 	return ok ? "met" : "MISSED"
 }
+# everyCount prints a target that each agent count in ns[1..k] must meet.
+function everyCount(label, fig, min,    i, n, line, ok) {
+	ok = 1
+	for (i = 1; i <= k; i++) {
+		n = ns[i]
+		line = line sprintf(" %d: %.0fx", n, fig[n])
+		if (fig[n] < min) ok = 0
+	}
+	printf "%s at every agent count:%s  %s\n", label, line, verdict(ok)
+}
 END {
 	k = 0
 	for (n in agents) ns[++k] = n + 0
@@ -114,22 +124,8 @@ END {
 	}
 	print ""
 	print "== targets"
-	line = ""
-	ok = 1
-	for (i = 1; i <= k; i++) {
-		n = ns[i]
-		line = line sprintf(" %d: %.0fx", n, start[n])
-		if (start[n] < 1000) ok = 0
-	}
-	printf "worker start      >= 1000x at every agent count:%s  %s\n", line, verdict(ok)
-	line = ""
-	ok = 1
-	for (i = 1; i <= k; i++) {
-		n = ns[i]
-		line = line sprintf(" %d: %.0fx", n, rtt[n])
-		if (rtt[n] < 50) ok = 0
-	}
-	printf "round trip        >= 50x at every agent count:%s  %s\n", line, verdict(ok)
+	everyCount("worker start      >= 1000x", start, 1000)
+	everyCount("round trip        >= 50x", rtt, 50)
 	if (256 in agents) {
 		printf "memory per agent  >= 50x at 256 agents: %.0fx  %s\n", mem[256], verdict(mem[256] >= 50)
 		printf "  (anonymous memory only, the binary text not counted: %.0fx  %s)\n", anon[256], verdict(anon[256] >= 50)

@@ -24,14 +24,7 @@ func TestAgentswarmEndToEnd(t *testing.T) {
 	want := goCmd(t, dir, "run", ".", "-agents", "8", "-tasks", "120")
 	comments := commentTexts(t, dir)
 
-	res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
-	if err != nil {
-		t.Fatalf("rewrite: %v", err)
-	}
-	if len(res.Sites) != 1 || res.Sites[0].Level != TypedChannels {
-		t.Fatalf("sites = %+v, want one converted to typed channels", res.Sites)
-	}
-	writeResult(t, res)
+	migrateSwarm(t, dir)
 
 	goCmd(t, dir, "build", "./...")
 	goCmd(t, dir, "vet", "./...")
@@ -71,6 +64,20 @@ func TestAgentswarmEndToEnd(t *testing.T) {
 	if len(again.Files) != 0 {
 		t.Errorf("second rewrite changes %d files, first %s", len(again.Files), again.Files[0].Path)
 	}
+}
+
+// migrateSwarm rewrites the copy of the example in dir in place and checks
+// that its one spawn site went to typed channels.
+func migrateSwarm(t testing.TB, dir string) {
+	t.Helper()
+	res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
+	if err != nil {
+		t.Fatalf("rewrite: %v", err)
+	}
+	if len(res.Sites) != 1 || res.Sites[0].Level != TypedChannels {
+		t.Fatalf("sites = %+v, want one converted to typed channels", res.Sites)
+	}
+	writeResult(t, res)
 }
 
 // goCmd runs the go command in dir and returns its standard output.

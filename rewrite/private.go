@@ -529,33 +529,19 @@ func methodMutates(x *pkgIndex, sel *types.Selection) bool {
 		}
 	}
 	_, ptrRecv := sel.Obj().(*types.Func).Signature().Recv().Type().(*types.Pointer)
-	return ptrRecv || holdsReference(recv, nil)
+	return ptrRecv || holdsReference(recv)
 }
 
 // holdsReference reports whether a value of type t refers to memory that a
 // copy of it shares: a method with a value receiver can change that.
-func holdsReference(t types.Type, seen map[types.Type]bool) bool {
-	if seen == nil {
-		seen = map[types.Type]bool{}
-	}
-	if seen[t] {
-		return false
-	}
-	seen[t] = true
-	switch u := t.Underlying().(type) {
-	case *types.Struct:
-		for i := 0; i < u.NumFields(); i++ {
-			if holdsReference(u.Field(i).Type(), seen) {
-				return true
-			}
+func holdsReference(t types.Type) bool {
+	return holdsByValue(t, func(t types.Type, _ string) bool {
+		switch t.Underlying().(type) {
+		case *types.Struct, *types.Array, *types.Basic:
+			return false
 		}
-		return false
-	case *types.Array:
-		return holdsReference(u.Elem(), seen)
-	case *types.Basic:
-		return false
-	}
-	return isReference(t)
+		return isReference(t)
+	})
 }
 
 // concurrentSafe lists types documented as safe for concurrent use, whose

@@ -94,14 +94,7 @@ func buildSwarmBinaries(tb testing.TB) *swarmBinaries {
 	for _, model := range swarmModels {
 		dir := copyTree(tb, src)
 		if model == "goroutine" {
-			res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
-			if err != nil {
-				tb.Fatalf("rewrite: %v", err)
-			}
-			if len(res.Sites) != 1 || res.Sites[0].Level != TypedChannels {
-				tb.Fatalf("sites = %+v, want one converted to typed channels", res.Sites)
-			}
-			writeResult(tb, res)
+			migrateSwarm(tb, dir)
 		}
 		goCmd(tb, dir, "build", "-o", s.bin(model), ".")
 	}

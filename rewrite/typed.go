@@ -144,7 +144,7 @@ func messageType(a, b *workers.Codec) (*types.Named, string) {
 // decoding into a used value keeps the fields a message leaves out; handing
 // the value over replaces them all.
 func checkCodecCalls(x *pkgIndex, c *workers.Codec, t *types.Named) string {
-	omits := hasOmitEmpty(t, nil)
+	omits := hasOmitEmpty(t)
 	for _, call := range c.Calls {
 		if len(call.Args) != 1 {
 			return fmt.Sprintf("%s call at %s does not take one argument", c.Kind, x.pos(call.Pos()))
@@ -282,24 +282,39 @@ func plainData(t types.Type, seen map[types.Type]bool) string {
 
 // hasOmitEmpty reports whether t or a struct inside it has a field that
 // JSON may leave out of a message.
-func hasOmitEmpty(t types.Type, seen map[types.Type]bool) bool {
-	if seen == nil {
-		seen = map[types.Type]bool{}
-	}
-	if seen[t] {
+func hasOmitEmpty(t types.Type) bool {
+	return holdsByValue(t, func(_ types.Type, tag string) bool {
+		json, _ := reflect.StructTag(tag).Lookup("json")
+		return strings.Contains(json, ",omitempty") || strings.Contains(json, ",omitzero")
+	})
+}
+
+// holdsByValue reports whether match holds for t or for a type that t holds
+// by value, through the fields of its structs and the elements of its
+// arrays; match is given the struct tag of the field each type was reached
+// through.
+func holdsByValue(t types.Type, match func(t types.Type, tag string) bool) bool {
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type, tag string) bool
+	walk = func(t types.Type, tag string) bool {
+		if match(t, tag) {
+			return true
+		}
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		switch u := t.Underlying().(type) {
+		case *types.Struct:
+			for i := 0; i < u.NumFields(); i++ {
+				if walk(u.Field(i).Type(), u.Tag(i)) {
+					return true
+				}
+			}
+		case *types.Array:
+			return walk(u.Elem(), tag)
+		}
 		return false
 	}
-	seen[t] = true
-	switch u := t.Underlying().(type) {
-	case *types.Array:
-		return hasOmitEmpty(u.Elem(), seen)
-	case *types.Struct:
-		for i := 0; i < u.NumFields(); i++ {
-			tag, _ := reflect.StructTag(u.Tag(i)).Lookup("json")
-			if strings.Contains(tag, ",omitempty") || strings.Contains(tag, ",omitzero") || hasOmitEmpty(u.Field(i).Type(), seen) {
-				return true
-			}
-		}
-	}
-	return false
+	return walk(t, "")
 }
