@@ -81,7 +81,7 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	// Plan each site.
 	var plans, convert []*sitePlan
 	for _, s := range m.Spawns {
-		p := planSite(mod, x, m, s)
+		p := planSite(mod, x, s)
 		plans = append(plans, p)
 		if p.level > Unchanged {
 			convert = append(convert, p)

@@ -231,7 +231,7 @@ type sitePlan struct {
 // planSite decides how deep the spawn at s can be converted. Each check
 // that fails leaves the site unchanged with the reason; typed channels are
 // tried last and fall back to in-process pipes.
-func planSite(mod *moduleIndex, x *pkgIndex, m *workers.Model, s *workers.Spawn) *sitePlan {
+func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	p := &sitePlan{spawn: s}
 	unchanged := func(format string, args ...any) *sitePlan {
 		p.level = Unchanged
