@@ -27,8 +27,8 @@ type pkgIndex struct {
 	files   []*ast.File
 	parent  map[ast.Node]ast.Node
 	uses    map[types.Object][]*ast.Ident // in source order
-	methods map[string][]*ast.FuncDecl    // concrete methods by name
 	other   map[string]string             // names in files of other builds, to the file
+	calls   *workers.Calls
 }
 
 func newPkgIndex(pkg *packages.Package) *pkgIndex {
@@ -41,7 +41,7 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 		files:   pkg.Syntax,
 		parent:  map[ast.Node]ast.Node{},
 		uses:    map[types.Object][]*ast.Ident{},
-		methods: map[string][]*ast.FuncDecl{},
+		calls:   workers.NewCalls(pkg.Syntax, pkg.TypesInfo),
 	}
 	for id, obj := range x.info.Uses {
 		x.uses[obj] = append(x.uses[obj], id)
@@ -55,9 +55,6 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 			case *ast.FuncDecl:
 				if fn, ok := x.info.Defs[d.Name].(*types.Func); ok {
 					x.decls[fn] = d
-				}
-				if d.Recv != nil {
-					x.methods[d.Name.Name] = append(x.methods[d.Name.Name], d)
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
@@ -150,62 +147,12 @@ func (x *pkgIndex) isObj(id *ast.Ident, path, name string) bool {
 }
 
 // callees returns the functions of this package that n refers to, as calls
-// or as values; either may run as part of n. A method called through an
-// interface may be any method of that name in the package.
-func (x *pkgIndex) callees(n ast.Node) []*ast.FuncDecl {
-	var out []*ast.FuncDecl
-	seen := map[*ast.FuncDecl]bool{}
-	add := func(d *ast.FuncDecl) {
-		if d != nil && !seen[d] {
-			seen[d] = true
-			out = append(out, d)
-		}
-	}
-	ast.Inspect(n, func(n ast.Node) bool {
-		id, ok := n.(*ast.Ident)
-		if !ok {
-			return true
-		}
-		fn, ok := x.info.Uses[id].(*types.Func)
-		if !ok {
-			return true
-		}
-		if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
-			for _, d := range x.methods[fn.Name()] {
-				add(d)
-			}
-			return true
-		}
-		add(x.decls[fn.Origin()])
-		return true
-	})
-	return out
-}
+// or as values; either may run as part of n.
+func (x *pkgIndex) callees(n ast.Node) []*ast.FuncDecl { return x.calls.Callees(n) }
 
 // reachable returns the function declarations of this package that code in
 // roots can run, found through static references.
-//
-// TODO(procmigrate): calls through function values stored in variables and
-// through interfaces to methods of other packages are not followed, so
-// state touched only that way is missed.
-func (x *pkgIndex) reachable(roots []ast.Node) []*ast.FuncDecl {
-	var out []*ast.FuncDecl
-	seen := map[*ast.FuncDecl]bool{}
-	var visit func(n ast.Node)
-	visit = func(n ast.Node) {
-		for _, d := range x.callees(n) {
-			if !seen[d] && d.Body != nil {
-				seen[d] = true
-				out = append(out, d)
-				visit(d.Body)
-			}
-		}
-	}
-	for _, r := range roots {
-		visit(r)
-	}
-	return out
-}
+func (x *pkgIndex) reachable(roots []ast.Node) []*ast.FuncDecl { return x.calls.Reachable(roots) }
 
 // enclosingFunc returns the function declaration containing n.
 func (x *pkgIndex) enclosingFunc(n ast.Node) *ast.FuncDecl {
@@ -498,31 +445,9 @@ func firstProcessWide(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (
 }
 
 // branchReplacements returns the identifiers in a role's branch that the
-// rewriter replaces when it moves the branch into a function: os.Args, the
-// standard streams, and os.Exit called as a statement. Uses inside function
-// literals are left out: a closure may run after the branch returns.
+// rewriter replaces when it moves the branch into a function.
 func branchReplacements(x *pkgIndex, n ast.Node) map[*ast.Ident]string {
-	out := map[*ast.Ident]string{}
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ExprStmt:
-			if call, ok := n.X.(*ast.CallExpr); ok {
-				if id := workers.RefIdent(call.Fun); id != nil && x.isObj(id, "os", "Exit") {
-					out[id] = "Exit"
-				}
-			}
-		case *ast.Ident:
-			for _, name := range []string{"Args", "Stdin", "Stdout", "Stderr"} {
-				if x.isObj(n, "os", name) {
-					out[n] = name
-				}
-			}
-		}
-		return true
-	})
-	return out
+	return workers.BranchReplaced(x.info, n)
 }
 
 // checkBranch returns why a role's branch cannot become a function, or "".
