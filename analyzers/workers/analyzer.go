@@ -9,8 +9,9 @@ import (
 )
 
 // Analyzer computes the Model of a package once for every analyzer that
-// reports on workers; its result is a *Model, empty when the package does
-// not import os/exec and so cannot spawn a worker.
+// reports on workers; its result is a *Model, empty when the package
+// imports neither os/exec nor os and so can neither spawn a worker nor
+// dispatch on os.Args.
 var Analyzer = &analysis.Analyzer{
 	Name:       "workers",
 	Doc:        "find worker processes that re-execute the running binary",
@@ -19,8 +20,8 @@ var Analyzer = &analysis.Analyzer{
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	if !importsExec(pass.Pkg) {
-		return &Model{}, nil // no spawn, so no worker to describe
+	if !importsExec(pass.Pkg) && !imports(pass.Pkg, "os") {
+		return &Model{}, nil // no spawn and no dispatch: nothing to describe
 	}
 	return Find(pass.Files, pass.TypesInfo, pass.Pkg), nil
 }

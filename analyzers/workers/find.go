@@ -70,9 +70,12 @@ func link(s *Spawn, ds []*Dispatch) *Dispatch {
 }
 
 // importsExec reports whether pkg imports os/exec.
-func importsExec(pkg *types.Package) bool {
+func importsExec(pkg *types.Package) bool { return imports(pkg, "os/exec") }
+
+// imports reports whether pkg imports the package path directly.
+func imports(pkg *types.Package, path string) bool {
 	for _, imp := range pkg.Imports() {
-		if imp.Path() == "os/exec" {
+		if imp.Path() == path {
 			return true
 		}
 	}
