@@ -28,6 +28,10 @@ type editor struct {
 	privs   map[*types.Var]bool
 	moved   map[*dst.FuncDecl]int // declarations moved to the top of each
 	params  map[types.Object]int  // parameters added in front of each
+
+	procName  string                // name of the *inprocProc parameter, once chosen
+	procFuncs map[types.Object]bool // functions given the parameter
+	procArgs  map[dst.Expr]bool     // inprocProcess() passed in a role's branch
 }
 
 func newEditor(x *pkgIndex) (*editor, error) {
@@ -41,6 +45,9 @@ func newEditor(x *pkgIndex) (*editor, error) {
 		privs:   map[*types.Var]bool{},
 		moved:   map[*dst.FuncDecl]int{},
 		params:  map[types.Object]int{},
+
+		procFuncs: map[types.Object]bool{},
+		procArgs:  map[dst.Expr]bool{},
 	}
 	for _, f := range x.files {
 		df, err := e.dec.DecorateFile(f)
@@ -133,8 +140,8 @@ func (e *editor) convertSpawn(p *sitePlan) {
 // roleFunc returns the function that runs the role of p, writing it after
 // the function that spawns the worker the first time a role needs it:
 //
-//	if len(os.Args) > 1 && os.Args[1] == "agent" {      func runAgentRole(argv []string, stdin io.Reader, stdout, stderr io.Writer) error {
-//		if err := serve(os.Args[2:], os.Stdin, ...); ... =>  if err := serve(argv[2:], stdin, ...); ...
+//	if len(os.Args) > 1 && os.Args[1] == "agent" {      func runAgentRole(proc *inprocProc) error {
+//		if err := serve(os.Args[2:], os.Stdin, ...); ... =>  if err := serve(proc.args[2:], proc.stdin, ...); ...
 //		os.Exit(1) / return                                   return inprocExit(1) / return nil
 //	}                                                     }
 //
@@ -158,13 +165,9 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	name := fresh("run"+exportName(d.Role)+"Role", e.taken)
 	e.taken[name] = true
 	e.roles[d] = name
-	// The parameters shadow package-level names only inside the copy, so
-	// they need only avoid what the branch itself names.
-	argv, stdin := fresh("argv", used), fresh("stdin", used)
-	stdout, stderr := fresh("stdout", used), fresh("stderr", used)
-	subst := map[string]string{"Args": argv, "Stdin": stdin, "Stdout": stdout, "Stderr": stderr}
+	proc := e.procParam()
 
-	body := e.copyBranch(d, subst)
+	body := e.copyBranch(d, proc, p.proc)
 	body[0].Decorations().Before = dst.NewLine
 	if !terminates(e.x, d.Body[len(d.Body)-1]) {
 		// The branch ends its function by being last in it: so does the copy.
@@ -173,14 +176,11 @@ func (e *editor) roleFunc(p *sitePlan) string {
 		body = append(body, ret)
 	}
 
-	ioType := func(name string) dst.Expr { return &dst.Ident{Name: name, Path: "io"} }
 	fd := &dst.FuncDecl{
 		Name: &dst.Ident{Name: name},
 		Type: &dst.FuncType{
 			Params: &dst.FieldList{List: []*dst.Field{
-				{Names: []*dst.Ident{{Name: argv}}, Type: &dst.ArrayType{Elt: &dst.Ident{Name: "string"}}},
-				{Names: []*dst.Ident{{Name: stdin}}, Type: ioType("Reader")},
-				{Names: []*dst.Ident{{Name: stdout}, {Name: stderr}}, Type: ioType("Writer")},
+				{Names: []*dst.Ident{{Name: proc}}, Type: &dst.StarExpr{X: &dst.Ident{Name: "inprocProc"}}},
 			}},
 			Results: &dst.FieldList{List: []*dst.Field{{Type: &dst.Ident{Name: "error"}}}},
 		},
@@ -190,7 +190,7 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	fd.Decs.After = dst.EmptyLine
 	fd.Decs.Start = commentLines(fmt.Sprintf("%s runs the %q role in-process. It does what %s does when "+
 		"the binary is started as that role, with os.Args, the standard streams and os.Exit "+
-		"replaced by the argv and streams it is given and the status it returns.", name, d.Role, d.Func.Name.Name))
+		"replaced by the worker's own, which proc holds, and the status it returns.", name, d.Role, d.Func.Name.Name))
 
 	// Place it after the function that spawns the worker.
 	spawnFunc := p.spawn.Func
@@ -221,12 +221,28 @@ func commentLines(text string) dst.Decorations {
 }
 
 // copyBranch returns a copy of the statements of d's branch in which
-// os.Args and the standard streams are the names in subst, os.Exit(code)
-// is return inprocExit(code) and a bare return is return nil. The copy is
-// matched to the original node by node, by their order in the tree, to
-// find what to replace.
-func (e *editor) copyBranch(d *workers.Dispatch, subst map[string]string) []dst.Stmt {
+// os.Args and the standard streams are the worker's own, held by proc,
+// os.Exit(code) is return inprocExit(code) and a bare return is return
+// nil; the uses of pp are handed over too, and inprocProcess() passed to a
+// function becomes proc. The copy is matched to the original node by
+// node, by their order in the tree, to find what to replace.
+func (e *editor) copyBranch(d *workers.Dispatch, proc string, pp *procPlan) []dst.Stmt {
 	repl := map[dst.Node]func(dst.Node) dst.Node{}
+	subst := map[string]string{"Args": "args", "Stdin": "stdin", "Stdout": "stdout", "Stderr": "stderr"}
+	if pp != nil {
+		for _, u := range pp.branch {
+			target := e.dstOf(u.id)
+			if u.call != nil {
+				target = e.dstOf(u.call)
+			}
+			repl[target] = procReplacement(u, proc)
+		}
+	}
+	for arg := range e.procArgs {
+		repl[arg] = func(n dst.Node) dst.Node {
+			return &dst.Ident{Name: proc, Decs: dst.IdentDecorations{NodeDecs: n.(*dst.CallExpr).Decs.NodeDecs}}
+		}
+	}
 	for _, st := range d.Body {
 		for id, what := range branchReplacements(e.x, st) {
 			if what == "Exit" {
@@ -244,10 +260,10 @@ func (e *editor) copyBranch(d *workers.Dispatch, subst map[string]string) []dst.
 				}
 				continue
 			}
-			param := subst[what]
+			field := subst[what]
 			repl[e.dstOf(id)] = func(n dst.Node) dst.Node {
 				old := n.(*dst.Ident)
-				return &dst.Ident{Name: param, Decs: old.Decs}
+				return &dst.SelectorExpr{X: &dst.Ident{Name: proc}, Sel: &dst.Ident{Name: field}, Decs: dst.SelectorExprDecorations{NodeDecs: old.Decs.NodeDecs}}
 			}
 		}
 		ast.Inspect(st, func(n ast.Node) bool {

@@ -219,6 +219,11 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		return nil, nil, err
 	}
 	for _, p := range plans {
+		// The branch gets its new arguments before the role's function
+		// copies it.
+		if p.proc != nil {
+			e.threadProc(p.proc)
+		}
 		e.convertSpawn(p)
 		if p.level == TypedChannels {
 			e.convertTyped(p)

@@ -173,6 +173,7 @@ type sitePlan struct {
 	notes    []string
 	typed    []*typedStream // stdin and stdout, at TypedChannels
 	private  []*privateVar
+	proc     *procPlan
 }
 
 // planSite decides how deep the spawn at s can be converted. Each check
@@ -225,7 +226,13 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 
 	// Check that worker code keeps to what is its own.
 	reach := x.reachable(stmtNodes(d.Body))
-	if use, ok := firstProcessWide(x, d, reach); ok {
+	proc, why := planProc(x, s, d, reach)
+	if why != "" {
+		return unchanged("%s", why)
+	}
+	p.proc = proc
+	p.notes = append(p.notes, proc.notes...)
+	if use, ok := firstProcessWide(x, d, reach, proc); ok {
 		return unchanged("worker code uses %s at %s, which %s", objName(use.obj), x.pos(enclosingSel(x, use.id).Pos()), use.why)
 	}
 	if why := foreignWorker(mod, x, d, reach); why != "" {
@@ -233,10 +240,6 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	}
 	if id, use := heldProcessWide(x, d, reach); id != nil {
 		return unchanged("worker code uses %s at %s, which holds %s from %s and so %s", id.Name, x.pos(id.Pos()), objName(use.obj), x.pos(enclosingSel(x, use.id).Pos()), use.why)
-	}
-	if get, set := parentSetenv(x, d, reach); get != nil {
-		return unchanged("worker code reads the environment with %s at %s, which the parent changes with %s at %s; a child kept the environment it started with",
-			objName(x.info.Uses[get]), x.pos(enclosingSel(x, get).Pos()), objName(x.info.Uses[set]), x.pos(enclosingSel(x, set).Pos()))
 	}
 	vars, why := planPrivate(x, d, reach)
 	if why != "" {
@@ -424,8 +427,11 @@ func funcBodies(fds []*ast.FuncDecl) []ast.Node {
 // firstProcessWide returns the first use of process-wide state in worker
 // code: the role's branch (less the uses the rewriter replaces) and every
 // function it reaches.
-func firstProcessWide(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (processWideUse, bool) {
+func firstProcessWide(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl, proc *procPlan) (processWideUse, bool) {
 	allowed := map[*ast.Ident]bool{}
+	for _, u := range append(proc.branch, proc.uses...) {
+		allowed[u.id] = true
+	}
 	for _, st := range d.Body {
 		for id := range branchReplacements(x, st) {
 			allowed[id] = true
@@ -436,7 +442,7 @@ func firstProcessWide(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (
 		uses = append(uses, findProcessWide(st, x.info, allowed)...)
 	}
 	for _, fd := range reach {
-		uses = append(uses, findProcessWide(fd.Body, x.info, nil)...)
+		uses = append(uses, findProcessWide(fd.Body, x.info, allowed)...)
 	}
 	if len(uses) == 0 {
 		return processWideUse{}, false

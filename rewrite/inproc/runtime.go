@@ -13,8 +13,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -31,10 +34,10 @@ const inprocPipeCapacity = 64 << 10
 // as far as a sender actually runs ahead.
 const inprocQueueCapacity = inprocPipeCapacity / 2
 
-// inprocServeFunc is a worker role's code as a function: argv is what the
-// child would have seen as os.Args, and the streams are its standard ones.
-// It returns nil where the child exited with status 0.
-type inprocServeFunc func(argv []string, stdin io.Reader, stdout, stderr io.Writer) error
+// inprocServeFunc is a worker role's code as a function: proc holds what the
+// child had of its own process, its arguments, environment and standard
+// streams. It returns nil where the child exited with status 0.
+type inprocServeFunc func(proc *inprocProc) error
 
 // inprocCmd runs a worker's serving code on a goroutine in place of a child
 // process. It has the methods of *exec.Cmd that such programs use, with the
@@ -47,6 +50,10 @@ type inprocCmd struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+
+	// Env is the worker's environment as exec.Cmd takes it, "key=value"
+	// pairs; nil means the parent's environment when Start runs.
+	Env []string
 
 	ctx   context.Context
 	argv  []string
@@ -147,7 +154,7 @@ func (c *inprocCmd) Start() error {
 
 	c.done = make(chan struct{})
 	c.killed = make(chan struct{})
-	go c.run(stdin, stdout, stderr)
+	go c.run(c.newProc(stdin, stdout, stderr))
 	// No goroutine waits on the context: AfterFunc runs kill only if the
 	// context ends, so an idle worker costs one goroutine, as a child cost
 	// one process.
@@ -204,19 +211,151 @@ func (l *inprocLiveWriter) Write(p []byte) (int, error) {
 
 // run is the worker goroutine. A panic is recovered and reported the way the
 // runtime reports it in a child: the value and stack on stderr, exit
-// status 2.
-func (c *inprocCmd) run(stdin io.Reader, stdout, stderr io.Writer) {
+// status 2. An exit (see inprocProc.exit) ends the worker with its status.
+func (c *inprocCmd) run(proc *inprocProc) {
 	defer close(c.done)
 	defer c.closeWorkerEnds()
 	defer func() {
-		if v := recover(); v != nil {
+		v := recover()
+		if e, ok := v.(inprocExitPanic); ok {
+			c.err = inprocExit(e.code)
+		} else if v != nil {
 			stack := make([]byte, 64<<10)
 			stack = stack[:runtime.Stack(stack, false)]
-			fmt.Fprintf(stderr, "panic: %v\n\n%s", v, stack)
+			fmt.Fprintf(proc.stderr, "panic: %v\n\n%s", v, stack)
 			c.err = &inprocExitError{code: 2}
 		}
 	}()
-	c.err = c.serve(c.argv, stdin, stdout, stderr)
+	c.err = c.serve(proc)
+}
+
+// newProc returns what the worker has of a process: its argv, its
+// environment, the given streams, a standard logger and a command-line flag
+// set of its own. The logger starts with the prefix and flags the parent's
+// has, which main set before it chose a role, as the child's main did; the
+// flag set is named and reports like flag.CommandLine, but an error ends
+// the worker, not the process.
+func (c *inprocCmd) newProc(stdin io.Reader, stdout, stderr io.Writer) *inprocProc {
+	env := c.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	flags := flag.NewFlagSet(c.argv[0], flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	return &inprocProc{
+		args:   c.argv,
+		env:    env,
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
+		log:    log.New(stderr, log.Prefix(), log.Flags()),
+		flags:  flags,
+	}
+}
+
+// inprocProc is what a worker's code had of a process of its own: os.Args,
+// the environment, the standard streams, the standard logger, the global
+// flag set and os.Exit. Worker code that used those is handed one of these
+// instead, made by the worker's inprocCmd, or by inprocProcess when the
+// same code runs as the process itself (a child started the old way, a
+// test, the parent).
+type inprocProc struct {
+	args    []string
+	env     []string // nil: the process's own environment
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	log     *log.Logger
+	flags   *flag.FlagSet
+	process bool // this is the process itself: exit ends it
+}
+
+// inprocProcess returns the process's own arguments, environment, streams,
+// standard logger and flag set, for code that runs as the process.
+func inprocProcess() *inprocProc {
+	return &inprocProc{
+		args:    os.Args,
+		stdin:   os.Stdin,
+		stdout:  os.Stdout,
+		stderr:  os.Stderr,
+		log:     log.Default(),
+		flags:   flag.CommandLine,
+		process: true,
+	}
+}
+
+// inprocExitPanic carries an exit status from deep in a worker's code up
+// to its goroutine, which returns it as the worker's result.
+type inprocExitPanic struct{ code int }
+
+// exit is os.Exit for the worker: the process ends as before when this is
+// the process; a worker stops, running its deferred calls on the way out
+// (which os.Exit skipped), and its command's Wait reports the status.
+func (p *inprocProc) exit(code int) {
+	if p.process {
+		os.Exit(code)
+	}
+	panic(inprocExitPanic{code})
+}
+
+// fatal, fatalf and fatalln are log.Fatal, log.Fatalf and log.Fatalln on
+// the worker's logger: the message, then exit status 1.
+func (p *inprocProc) fatal(v ...any) {
+	p.log.Output(2, fmt.Sprint(v...))
+	p.exit(1)
+}
+
+func (p *inprocProc) fatalf(format string, v ...any) {
+	p.log.Output(2, fmt.Sprintf(format, v...))
+	p.exit(1)
+}
+
+func (p *inprocProc) fatalln(v ...any) {
+	p.log.Output(2, fmt.Sprintln(v...))
+	p.exit(1)
+}
+
+// getenv, lookupEnv and environ read the worker's environment as os.Getenv,
+// os.LookupEnv and os.Environ read the process's. As in a child, the last
+// value of a key repeated in exec.Cmd.Env wins.
+func (p *inprocProc) getenv(key string) string {
+	v, _ := p.lookupEnv(key)
+	return v
+}
+
+func (p *inprocProc) lookupEnv(key string) (string, bool) {
+	if p.process {
+		return os.LookupEnv(key)
+	}
+	for i := len(p.env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(p.env[i], "="); ok && k == key {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func (p *inprocProc) environ() []string {
+	if p.process {
+		return os.Environ()
+	}
+	return append([]string(nil), p.env...)
+}
+
+// parseFlags is flag.Parse for the worker: its own arguments into its own
+// flag set, and on a bad flag the usage and exit status 2 (0 for -help),
+// as flag.ExitOnError does.
+func (p *inprocProc) parseFlags() {
+	if p.process {
+		flag.Parse()
+		return
+	}
+	if err := p.flags.Parse(p.args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			p.exit(0)
+		}
+		p.exit(2)
+	}
 }
 
 // closeWorkerEnds does what the kernel does when a child exits: the

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"reflect"
 	"runtime"
 	"strings"
@@ -66,6 +67,13 @@ func waitErr(t *testing.T, c *inprocCmd) error {
 	return err
 }
 
+// serveArgs adapts a worker written against its argv and streams alone.
+func serveArgs(serve func(argv []string, stdin io.Reader, stdout, stderr io.Writer) error) inprocServeFunc {
+	return func(proc *inprocProc) error {
+		return serve(proc.args, proc.stdin, proc.stdout, proc.stderr)
+	}
+}
+
 // echoLines is a worker that copies its input to its output line by line.
 func echoLines(_ []string, stdin io.Reader, stdout, _ io.Writer) error {
 	sc := bufio.NewScanner(stdin)
@@ -80,7 +88,7 @@ func echoLines(_ []string, stdin io.Reader, stdout, _ io.Writer) error {
 // echoTyped is a worker that echoes messages through a typed decoder and
 // encoder. It reports the error that ended its input on decodeErr.
 func echoTyped(decodeErr chan<- error) inprocServeFunc {
-	return func(_ []string, stdin io.Reader, stdout, _ io.Writer) error {
+	return serveArgs(func(_ []string, stdin io.Reader, stdout, _ io.Writer) error {
 		dec := newInprocDecoder[testMsg](stdin)
 		enc := newInprocEncoder[testMsg](stdout)
 		for {
@@ -98,7 +106,7 @@ func echoTyped(decodeErr chan<- error) inprocServeFunc {
 				return err
 			}
 		}
-	}
+	})
 }
 
 // startPiped starts serve with stdin and stdout pipes.
@@ -120,7 +128,7 @@ func startPiped(t testing.TB, ctx context.Context, serve inprocServeFunc) (*inpr
 }
 
 func TestByteEchoJSONLines(t *testing.T) {
-	c, stdin, stdout := startPiped(t, context.Background(), echoLines)
+	c, stdin, stdout := startPiped(t, context.Background(), serveArgs(echoLines))
 	if got, want := c.String(), "worker -role echo"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
@@ -223,7 +231,7 @@ func TestJSONFallback(t *testing.T) {
 }
 
 func TestWriteAheadBytes(t *testing.T) {
-	c, stdin, stdout := startPiped(t, context.Background(), echoLines)
+	c, stdin, stdout := startPiped(t, context.Background(), serveArgs(echoLines))
 	var sent bytes.Buffer
 	for i := 0; sent.Len() < 40<<10; i++ {
 		fmt.Fprintf(&sent, "line %06d %s\n", i, strings.Repeat("x", 50))
@@ -393,7 +401,7 @@ func TestTypedSenderBlocksAtCapacity(t *testing.T) {
 }
 
 func TestExitStatus(t *testing.T) {
-	c := newInprocCmd(context.Background(), func([]string, io.Reader, io.Writer, io.Writer) error {
+	c := newInprocCmd(context.Background(), func(*inprocProc) error {
 		return inprocExit(3)
 	}, "worker")
 	err := c.Run()
@@ -408,7 +416,7 @@ func TestExitStatus(t *testing.T) {
 	if err := inprocExit(0); err != nil {
 		t.Fatalf("inprocExit(0) = %v, want nil", err)
 	}
-	c = newInprocCmd(context.Background(), func([]string, io.Reader, io.Writer, io.Writer) error {
+	c = newInprocCmd(context.Background(), func(*inprocProc) error {
 		return inprocExit(0)
 	}, "worker")
 	if err := c.Run(); err != nil {
@@ -417,7 +425,7 @@ func TestExitStatus(t *testing.T) {
 }
 
 func TestPanic(t *testing.T) {
-	c := newInprocCmd(context.Background(), func([]string, io.Reader, io.Writer, io.Writer) error {
+	c := newInprocCmd(context.Background(), func(*inprocProc) error {
 		panic("boom")
 	}, "worker")
 	stderr, err := c.StderrPipe()
@@ -443,7 +451,7 @@ func TestContextCancel(t *testing.T) {
 	defer cancel()
 	wrote := make(chan struct{})
 	readErr := make(chan error, 1)
-	c, stdin, stdout := startPiped(t, ctx, func(_ []string, stdin io.Reader, stdout, _ io.Writer) error {
+	c, stdin, stdout := startPiped(t, ctx, serveArgs(func(_ []string, stdin io.Reader, stdout, _ io.Writer) error {
 		fmt.Fprintln(stdout, "before cancel")
 		close(wrote)
 		_, err := stdin.Read(make([]byte, 1)) // blocks: the parent never writes
@@ -452,7 +460,7 @@ func TestContextCancel(t *testing.T) {
 			return inprocExit(1)
 		}
 		return nil
-	})
+	}))
 	defer stdin.Close()
 	<-wrote
 	cancel()
@@ -484,7 +492,7 @@ func TestContextCancel(t *testing.T) {
 func TestStartCanceledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	c := newInprocCmd(ctx, func([]string, io.Reader, io.Writer, io.Writer) error {
+	c := newInprocCmd(ctx, func(*inprocProc) error {
 		t.Error("worker ran under a canceled context")
 		return nil
 	}, "worker")
@@ -514,7 +522,7 @@ func TestStartCanceledContext(t *testing.T) {
 func TestCancelAfterExit(t *testing.T) {
 	for range 200 {
 		ctx, cancel := context.WithCancel(context.Background())
-		c := newInprocCmd(ctx, func([]string, io.Reader, io.Writer, io.Writer) error { return nil }, "worker")
+		c := newInprocCmd(ctx, func(*inprocProc) error { return nil }, "worker")
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -529,7 +537,7 @@ func TestCancelAfterExit(t *testing.T) {
 // A context that ends after Wait returned changes nothing.
 func TestCancelAfterWait(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	c := newInprocCmd(ctx, func([]string, io.Reader, io.Writer, io.Writer) error { return nil }, "worker")
+	c := newInprocCmd(ctx, func(*inprocProc) error { return nil }, "worker")
 	if err := c.Run(); err != nil {
 		t.Fatalf("Run = %v, want nil", err)
 	}
@@ -537,7 +545,7 @@ func TestCancelAfterWait(t *testing.T) {
 }
 
 func TestCallOrder(t *testing.T) {
-	nop := func([]string, io.Reader, io.Writer, io.Writer) error { return nil }
+	nop := func(*inprocProc) error { return nil }
 
 	c := newInprocCmd(context.Background(), nop, "worker")
 	if err := c.Wait(); err == nil || err.Error() != "exec: not started" {
@@ -606,12 +614,12 @@ func TestCallOrder(t *testing.T) {
 }
 
 func TestOutput(t *testing.T) {
-	c := newInprocCmd(context.Background(), func(argv []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := newInprocCmd(context.Background(), serveArgs(func(argv []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		in, _ := io.ReadAll(stdin)
 		fmt.Fprintf(stdout, "%s|%s", strings.Join(argv, ","), in)
 		fmt.Fprint(stderr, "not in Output")
 		return nil
-	}, "worker", "a", "b")
+	}), "worker", "a", "b")
 	c.Stdin = strings.NewReader("input")
 	out, err := c.Output()
 	if err != nil {
@@ -621,7 +629,7 @@ func TestOutput(t *testing.T) {
 		t.Fatalf("Output = %q", out)
 	}
 
-	c = newInprocCmd(context.Background(), func([]string, io.Reader, io.Writer, io.Writer) error {
+	c = newInprocCmd(context.Background(), func(*inprocProc) error {
 		return nil
 	}, "worker")
 	c.Stdout = io.Discard
@@ -631,12 +639,12 @@ func TestOutput(t *testing.T) {
 }
 
 func TestCombinedOutput(t *testing.T) {
-	c := newInprocCmd(context.Background(), func(_ []string, _ io.Reader, stdout, stderr io.Writer) error {
+	c := newInprocCmd(context.Background(), serveArgs(func(_ []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, "out1 ")
 		fmt.Fprint(stderr, "err1 ")
 		fmt.Fprint(stdout, "out2")
 		return inprocExit(4)
-	}, "worker")
+	}), "worker")
 	out, err := c.CombinedOutput()
 	if err == nil || err.Error() != "exit status 4" {
 		t.Fatalf("CombinedOutput error = %v, want exit status 4", err)
@@ -654,7 +662,7 @@ func TestSharedOutputWriter(t *testing.T) {
 	var shared bytes.Buffer
 	cmds := make([]*inprocCmd, workers)
 	for i := range cmds {
-		cmds[i] = newInprocCmd(context.Background(), func(argv []string, _ io.Reader, stdout, stderr io.Writer) error {
+		cmds[i] = newInprocCmd(context.Background(), serveArgs(func(argv []string, _ io.Reader, stdout, stderr io.Writer) error {
 			for j := range lines {
 				w := stdout
 				if j%2 == 1 {
@@ -663,7 +671,7 @@ func TestSharedOutputWriter(t *testing.T) {
 				fmt.Fprintf(w, "%s %04d %s\n", argv[1], j, strings.Repeat("z", 40))
 			}
 			return nil
-		}, "worker", fmt.Sprintf("w%d", i))
+		}), "worker", fmt.Sprintf("w%d", i))
 		cmds[i].Stdout = &shared
 		cmds[i].Stderr = &shared
 	}
@@ -701,11 +709,11 @@ func TestUncomparableOutputWriter(t *testing.T) {
 		defer mu.Unlock()
 		return got.Write(p)
 	})
-	c := newInprocCmd(context.Background(), func(_ []string, _ io.Reader, stdout, stderr io.Writer) error {
+	c := newInprocCmd(context.Background(), serveArgs(func(_ []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, "out ")
 		fmt.Fprint(stderr, "err")
 		return nil
-	}, "worker")
+	}), "worker")
 	c.Stdout, c.Stderr = w, w
 	if err := c.Run(); err != nil {
 		t.Fatal(err)
@@ -718,13 +726,13 @@ func TestUncomparableOutputWriter(t *testing.T) {
 func TestParentClosesStdoutEarly(t *testing.T) {
 	closed := make(chan struct{})
 	writeErr := make(chan error, 1)
-	c := newInprocCmd(context.Background(), func(_ []string, _ io.Reader, stdout, _ io.Writer) error {
+	c := newInprocCmd(context.Background(), serveArgs(func(_ []string, _ io.Reader, stdout, _ io.Writer) error {
 		fmt.Fprintln(stdout, "first")
 		<-closed
 		_, err := fmt.Fprintln(stdout, "second")
 		writeErr <- err
 		return err
-	}, "worker")
+	}), "worker")
 	stdout, err := c.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -755,7 +763,7 @@ func TestParentClosesStdoutEarly(t *testing.T) {
 // end, and a typed encoder fails the same way.
 func TestParentClosesTypedStdoutWhileWorkerBlocked(t *testing.T) {
 	encodeErr := make(chan error, 1)
-	c := newInprocCmd(context.Background(), func(_ []string, _ io.Reader, stdout, _ io.Writer) error {
+	c := newInprocCmd(context.Background(), serveArgs(func(_ []string, _ io.Reader, stdout, _ io.Writer) error {
 		enc := newInprocEncoder[int](stdout)
 		for i := 0; ; i++ {
 			if err := enc.Encode(i); err != nil {
@@ -763,7 +771,7 @@ func TestParentClosesTypedStdoutWhileWorkerBlocked(t *testing.T) {
 				return nil
 			}
 		}
-	}, "worker")
+	}), "worker")
 	stdout, err := c.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -787,10 +795,10 @@ func TestParentClosesTypedStdoutWhileWorkerBlocked(t *testing.T) {
 }
 
 func TestWorkerIgnoresStdin(t *testing.T) {
-	c := newInprocCmd(context.Background(), func(_ []string, _ io.Reader, stdout, _ io.Writer) error {
+	c := newInprocCmd(context.Background(), serveArgs(func(_ []string, _ io.Reader, stdout, _ io.Writer) error {
 		fmt.Fprintln(stdout, "done")
 		return nil
-	}, "worker")
+	}), "worker")
 	stdin, err := c.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -831,22 +839,22 @@ func TestNoGoroutineLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Panic.
-	c = newInprocCmd(context.Background(), func([]string, io.Reader, io.Writer, io.Writer) error {
+	c = newInprocCmd(context.Background(), func(*inprocProc) error {
 		panic("leak check")
 	}, "worker")
 	c.Run()
 	// Cancel while blocked.
 	ctx, cancel := context.WithCancel(context.Background())
-	c, stdin, stdout = startPiped(t, ctx, echoLines)
+	c, stdin, stdout = startPiped(t, ctx, serveArgs(echoLines))
 	cancel()
 	io.Copy(io.Discard, stdout)
 	waitErr(t, c)
 	stdin.Close()
 	// Output.
-	c = newInprocCmd(context.Background(), func(_ []string, _ io.Reader, stdout, _ io.Writer) error {
+	c = newInprocCmd(context.Background(), serveArgs(func(_ []string, _ io.Reader, stdout, _ io.Writer) error {
 		_, err := io.WriteString(stdout, "x")
 		return err
-	}, "worker")
+	}), "worker")
 	if _, err := c.Output(); err != nil {
 		t.Fatal(err)
 	}
@@ -889,7 +897,7 @@ func BenchmarkTypedRoundTrip(b *testing.B) {
 }
 
 func BenchmarkBytePipeJSONRoundTrip(b *testing.B) {
-	c, stdin, stdout := startPiped(b, context.Background(), func(_ []string, stdin io.Reader, stdout, _ io.Writer) error {
+	c, stdin, stdout := startPiped(b, context.Background(), serveArgs(func(_ []string, stdin io.Reader, stdout, _ io.Writer) error {
 		dec := json.NewDecoder(stdin)
 		enc := json.NewEncoder(stdout)
 		for {
@@ -904,7 +912,7 @@ func BenchmarkBytePipeJSONRoundTrip(b *testing.B) {
 				return err
 			}
 		}
-	})
+	}))
 	enc := json.NewEncoder(stdin)
 	dec := json.NewDecoder(stdout)
 	req := testMsgs(1)[0]
@@ -963,5 +971,124 @@ func TestMixedEnds(t *testing.T) {
 	var m msg
 	if err := tdec.Decode(&m); err != io.EOF {
 		t.Fatalf("typed decoder at end: %v, want io.EOF", err)
+	}
+}
+
+// TestProcExit: an exit deep in worker code ends that worker alone, with
+// its status, after its deferred calls.
+func TestProcExit(t *testing.T) {
+	deferred := false
+	deep := func(proc *inprocProc) {
+		defer func() { deferred = true }()
+		proc.exit(7)
+		t.Error("exit returned")
+	}
+	c := newInprocCmd(context.Background(), func(proc *inprocProc) error {
+		deep(proc)
+		return nil
+	}, "worker")
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	err := c.Run()
+	var ee interface{ ExitCode() int }
+	if !errors.As(err, &ee) || ee.ExitCode() != 7 {
+		t.Fatalf("Run = %v, want exit status 7", err)
+	}
+	if !deferred {
+		t.Error("deferred call did not run")
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("stderr = %q, want nothing: an exit is not a panic", stderr.String())
+	}
+
+	c = newInprocCmd(context.Background(), func(proc *inprocProc) error {
+		proc.exit(0)
+		return errors.New("not reached")
+	}, "worker")
+	if err := c.Run(); err != nil {
+		t.Fatalf("exit(0): Run = %v, want nil", err)
+	}
+}
+
+// TestProcFatal: log.Fatal in a worker writes to the worker's stderr
+// through a logger with the parent's prefix and flags, then exits 1.
+func TestProcFatal(t *testing.T) {
+	prefix, flags := log.Prefix(), log.Flags()
+	log.SetPrefix("swarm: ")
+	log.SetFlags(0)
+	defer func() { log.SetPrefix(prefix); log.SetFlags(flags) }()
+
+	c := newInprocCmd(context.Background(), func(proc *inprocProc) error {
+		proc.fatalf("bad task %d", 4)
+		return nil
+	}, "worker")
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	err := c.Run()
+	if err == nil || err.Error() != "exit status 1" {
+		t.Fatalf("Run = %v, want exit status 1", err)
+	}
+	if got, want := stderr.String(), "swarm: bad task 4\n"; got != want {
+		t.Errorf("stderr = %q, want %q", got, want)
+	}
+}
+
+// TestProcEnv: the worker reads the environment its command was given,
+// the last of repeated keys winning, and the parent's when none was.
+func TestProcEnv(t *testing.T) {
+	t.Setenv("PROCMIGRATE_TEST_PARENT", "parent")
+	var got []string
+	serve := func(proc *inprocProc) error {
+		v, ok := proc.lookupEnv("WORKER_ID")
+		got = append(got, fmt.Sprintf("%q %v %q", v, ok, proc.getenv("PROCMIGRATE_TEST_PARENT")))
+		return nil
+	}
+	c := newInprocCmd(context.Background(), serve, "worker")
+	c.Env = []string{"WORKER_ID=1", "WORKER_ID=2"}
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	c = newInprocCmd(context.Background(), serve, "worker")
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"2" true ""`, `"" false "parent"`}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if v := inprocProcess().getenv("PROCMIGRATE_TEST_PARENT"); v != "parent" {
+		t.Errorf("process getenv = %q, want parent", v)
+	}
+}
+
+// TestProcFlags: each worker parses its own argv into its own flag set; a
+// bad flag prints the usage to the worker's stderr and exits 2, -help 0.
+func TestProcFlags(t *testing.T) {
+	run := func(args ...string) (string, error) {
+		var id *int
+		c := newInprocCmd(context.Background(), func(proc *inprocProc) error {
+			id = proc.flags.Int("id", -1, "worker `number`")
+			proc.parseFlags()
+			fmt.Fprintf(proc.stdout, "id=%d rest=%q", *id, proc.flags.Args())
+			return nil
+		}, "/bin/swarm", args...)
+		var out strings.Builder
+		c.Stdout, c.Stderr = &out, &out
+		err := c.Run()
+		return out.String(), err
+	}
+	// Two workers define the same flag: no "flag redefined" panic.
+	for _, id := range []string{"1", "2"} {
+		out, err := run("-id", id, "x")
+		if err != nil || out != `id=`+id+` rest=["x"]` {
+			t.Errorf("run -id %s = %q, %v", id, out, err)
+		}
+	}
+	out, err := run("-bogus")
+	if err == nil || err.Error() != "exit status 2" || !strings.Contains(out, "flag provided but not defined: -bogus") || !strings.Contains(out, "Usage of /bin/swarm:") {
+		t.Errorf("bad flag: %q, %v", out, err)
+	}
+	if out, err := run("-help"); err != nil || !strings.Contains(out, "-id number") {
+		t.Errorf("-help: %q, %v", out, err)
 	}
 }
