@@ -120,9 +120,9 @@ var procTargets = map[string]map[string]string{
 
 // procPlan is how one role's worker code gets its process state.
 type procPlan struct {
-	branch []procUse        // uses in the role's branch, converted in its copy only
-	uses   []procUse        // uses in functions the branch runs
-	path   []*ast.FuncDecl  // functions that get the parameter
+	branch []procUse       // uses in the role's branch, converted in its copy only
+	uses   []procUse       // uses in functions the branch runs
+	path   []*ast.FuncDecl // functions that get the parameter
 	notes  []string
 }
 
