@@ -32,6 +32,9 @@ type editor struct {
 	procName  string                // name of the *inprocProc parameter, once chosen
 	procFuncs map[types.Object]bool // functions given the parameter
 	procArgs  map[dst.Expr]bool     // inprocProcess() passed in a role's branch
+
+	cgoMu     string                 // name of the package's cgo lock, once declared
+	cgoLocked map[*ast.FuncDecl]bool // functions that hold it
 }
 
 func newEditor(x *pkgIndex) (*editor, error) {
@@ -48,6 +51,7 @@ func newEditor(x *pkgIndex) (*editor, error) {
 
 		procFuncs: map[types.Object]bool{},
 		procArgs:  map[dst.Expr]bool{},
+		cgoLocked: map[*ast.FuncDecl]bool{},
 	}
 	for _, f := range x.files {
 		df, err := e.dec.DecorateFile(f)

@@ -66,17 +66,15 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	if len(m.Spawns) == 0 {
 		return nil, nil, nil // nothing spawns a worker here
 	}
-	x := newPkgIndex(pkg)
 	if usesCgo(pkg) {
-		// TODO(procmigrate): rewrite cgo packages from their original
-		// files; go/packages gives the files cgo generated.
-		var sites []Site
-		for _, s := range m.Spawns {
-			sites = append(sites, Site{Pos: x.fset.Position(s.Call.Pos()), Role: s.Role, Level: Unchanged,
-				Reason: "the package uses cgo, which the rewriter does not handle yet"})
+		src, err := cgoSource(ix, pkg)
+		if err != nil {
+			return nil, nil, err
 		}
-		return nil, sites, nil
+		pkg = src
+		m = workers.Find(pkg.Syntax, pkg.TypesInfo, pkg.Types)
 	}
+	x := newPkgIndex(pkg)
 
 	// Plan each site.
 	var plans, convert []*sitePlan
@@ -109,18 +107,6 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 		})
 	}
 	return files, sites, nil
-}
-
-// usesCgo reports whether a file of pkg imports "C".
-func usesCgo(pkg *packages.Package) bool {
-	for _, f := range pkg.Syntax {
-		for _, imp := range f.Imports {
-			if imp.Path.Value == `"C"` {
-				return true
-			}
-		}
-	}
-	return len(pkg.CompiledGoFiles) != len(pkg.GoFiles)
 }
 
 func fileAt(x *pkgIndex, n ast.Node) (*ast.File, bool) {
@@ -224,6 +210,7 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		if p.proc != nil {
 			e.threadProc(p.proc)
 		}
+		e.serializeCgo(p.cgo)
 		e.convertSpawn(p)
 		if p.level == TypedChannels {
 			e.convertTyped(p)

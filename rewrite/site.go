@@ -174,6 +174,7 @@ type sitePlan struct {
 	typed    []*typedStream // stdin and stdout, at TypedChannels
 	private  []*privateVar
 	proc     *procPlan
+	cgo      []*ast.FuncDecl // functions that hold the cgo lock
 }
 
 // planSite decides how deep the spawn at s can be converted. Each check
@@ -252,6 +253,18 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	}
 	for _, v := range vars {
 		p.notes = append(p.notes, fmt.Sprintf("package variable %s is now private to each run of %s, as it was to each %s process", v.obj.Name(), d.Serve.Name(), s.Role))
+	}
+
+	if importsC(x.files) {
+		locked, why := planCgo(x, d, reach)
+		if why != "" {
+			return unchanged("%s", why)
+		}
+		p.cgo = locked
+		if len(locked) > 0 {
+			p.notes = append(p.notes, fmt.Sprintf("calls into C in %s now hold one package lock, as each %s process ran them alone; this costs parallelism",
+				strings.Join(funcNames(locked), ", "), s.Role))
+		}
 	}
 
 	if g := firstGoStmt(d, reach); g != nil {

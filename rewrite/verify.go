@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
-	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -112,23 +109,21 @@ func typeCheck(ix *exportIndex, pkg *packages.Package, files, old map[string][]b
 		}
 		syntax = append(syntax, f)
 		for _, spec := range f.Imports {
-			imports = append(imports, strings.Trim(spec.Path.Value, `"`))
+			if path := strings.Trim(spec.Path.Value, `"`); path != "C" {
+				imports = append(imports, path)
+			}
 		}
 	}
 	if err := ix.ensure(imports); err != nil {
 		return nil, err
 	}
-	lookup := func(path string) (io.ReadCloser, error) {
-		file, ok := ix.files[path]
-		if !ok {
-			return nil, fmt.Errorf("no export data for %s", path)
-		}
-		return os.Open(file)
-	}
 	var first error
 	conf := types.Config{
-		Importer: importer.ForCompiler(fset, "gc", lookup),
-		Sizes:    pkg.TypesSizes,
+		Importer: ix.importer(fset),
+		// The C in a cgo package is not the rewrite's to check; see
+		// cgoSource.
+		FakeImportC: importsC(syntax),
+		Sizes:       pkg.TypesSizes,
 		Error: func(err error) {
 			if first == nil {
 				first = err
