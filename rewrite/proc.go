@@ -184,6 +184,15 @@ func procUseOf(x *pkgIndex, id *ast.Ident, env bool) (use procUse, ok bool, why 
 		}
 	}
 	use = procUse{id: id, to: to}
+	if to == "flags" {
+		// flag.CommandLine.Parse exits on a bad flag; the worker's flag
+		// set returns the error, so the call must exit for it.
+		if sel, ok := x.parent[enclosingSel(x, id)].(*ast.SelectorExpr); ok && sel.Sel.Name == "Parse" {
+			if call, ok := x.parent[sel].(*ast.CallExpr); ok && call.Fun == ast.Expr(sel) {
+				return procUse{id: id, call: call, to: "parseFlagsFrom()"}, true, ""
+			}
+		}
+	}
 	if _, isFunc := obj.(*types.Func); !isFunc {
 		return use, true, ""
 	}
@@ -274,11 +283,16 @@ func planProc(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch, reach []*ast.F
 	}
 	sort.Slice(p.path, func(i, j int) bool { return p.path[i].Pos() < p.path[j].Pos() })
 	for _, u := range append(p.branch, p.uses...) {
-		if u.to == "exit()" || u.to == "fatal()" || u.to == "fatalf()" || u.to == "fatalln()" || u.to == "parseFlags()" {
-			p.notes = append(p.notes, fmt.Sprintf("%s at %s now ends the %s worker alone, after running its deferred calls, which os.Exit skipped",
-				objName(x.info.Uses[u.id]), x.pos(u.id.Pos()), s.Role))
-			break
+		if !exits(u) {
+			continue
 		}
+		what := objName(x.info.Uses[u.id])
+		if u.to == "parseFlags()" || u.to == "parseFlagsFrom()" {
+			what = "a bad flag parsed"
+		}
+		p.notes = append(p.notes, fmt.Sprintf("%s at %s now ends only the %s worker, running its deferred calls first, which os.Exit skipped",
+			what, x.pos(u.id.Pos()), s.Role))
+		break
 	}
 	return p, ""
 }
@@ -301,18 +315,26 @@ func procName(x *pkgIndex, p *procPlan) string {
 	return names
 }
 
+// exits reports whether u may end the worker.
+func exits(u procUse) bool {
+	switch u.to {
+	case "exit()", "fatal()", "fatalf()", "fatalln()", "parseFlags()", "parseFlagsFrom()":
+		return true
+	}
+	return false
+}
+
 // checkExits returns why an exit in worker code cannot end the worker
 // alone. The worker's exit unwinds its goroutine to the runtime, so it
 // must happen on that goroutine and nothing on the way may recover it.
 func checkExits(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl, uses []procUse) string {
-	var exits []procUse
+	var exiting []procUse
 	for _, u := range uses {
-		switch u.to {
-		case "exit()", "fatal()", "fatalf()", "fatalln()", "parseFlags()":
-			exits = append(exits, u)
+		if exits(u) {
+			exiting = append(exiting, u)
 		}
 	}
-	if len(exits) == 0 {
+	if len(exiting) == 0 {
 		return ""
 	}
 	// Functions started by go statements in worker code, and function
@@ -335,7 +357,7 @@ func checkExits(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl, uses []
 			return true
 		})
 	}
-	first := exits[0]
+	first := exiting[0]
 	name := objName(x.info.Uses[first.id])
 	if len(recovers) > 0 {
 		return fmt.Sprintf("worker code calls %s at %s and recovers panics at %s, which would stop the worker's exit", name, x.pos(first.id.Pos()), x.pos(recovers[0].Pos()))
@@ -344,7 +366,7 @@ func checkExits(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl, uses []
 	for _, fd := range x.reachable(goRoots) {
 		onGo[fd] = true
 	}
-	for _, u := range exits {
+	for _, u := range exiting {
 		fd := x.enclosingFunc(u.id)
 		if onGo[fd] {
 			return fmt.Sprintf("worker code calls %s at %s from %s, which worker code also starts as a goroutine: it would end the process, not the worker", objName(x.info.Uses[u.id]), x.pos(u.id.Pos()), fd.Name.Name)

@@ -350,12 +350,23 @@ func (p *inprocProc) parseFlags() {
 		flag.Parse()
 		return
 	}
-	if err := p.flags.Parse(p.args[1:]); err != nil {
+	p.parseFlagsFrom(p.args[1:])
+}
+
+// parseFlagsFrom is flag.CommandLine.Parse(args) for the worker: on a bad
+// flag the usage and exit status 2 (0 for -help), as flag.ExitOnError
+// does, so it returns only nil.
+func (p *inprocProc) parseFlagsFrom(args []string) error {
+	if p.process {
+		return flag.CommandLine.Parse(args)
+	}
+	if err := p.flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			p.exit(0)
 		}
 		p.exit(2)
 	}
+	return nil
 }
 
 // closeWorkerEnds does what the kernel does when a child exits: the
