@@ -32,6 +32,7 @@ type editor struct {
 	procName  string                // name of the *inprocProc parameter, once chosen
 	procFuncs map[types.Object]bool // functions given the parameter
 	procArgs  map[dst.Expr]bool     // inprocProcess() passed in a role's branch
+	procDone  map[ast.Node]bool     // uses replaced and literals contained
 
 	cgoMu     string                 // name of the package's cgo lock, once declared
 	cgoLocked map[*ast.FuncDecl]bool // functions that hold it
@@ -51,6 +52,7 @@ func newEditor(x *pkgIndex) (*editor, error) {
 
 		procFuncs: map[types.Object]bool{},
 		procArgs:  map[dst.Expr]bool{},
+		procDone:  map[ast.Node]bool{},
 		cgoLocked: map[*ast.FuncDecl]bool{},
 	}
 	for _, f := range x.files {
@@ -133,8 +135,13 @@ func (e *editor) convertSpawn(p *sitePlan) {
 	if s.Ctx != nil {
 		ctx = call.Args[0]
 		call.Args = call.Args[1:]
+		// A comment after the context, as in (ctx, /* self */ exe), is
+		// about the next argument: keep it there, not before the role.
+		keepCommentsAfter(ctx, call.Args)
 	} else {
 		ctx = &dst.CallExpr{Fun: &dst.Ident{Name: "Background", Path: "context"}}
+		_, df := e.fileOf(s.Call)
+		e.qualifyAt(s.Call, df, "context") // a local may be named context
 	}
 	call.Fun = &dst.Ident{Name: "newInprocCmd"}
 	call.Args = append([]dst.Expr{ctx, &dst.Ident{Name: role}}, call.Args...)
@@ -166,7 +173,9 @@ func (e *editor) roleFunc(p *sitePlan) string {
 			return true
 		})
 	}
-	name := fresh("run"+exportName(d.Role)+"Role", e.taken)
+	// Not e.taken alone: a local of the spawning function, such as a
+	// parameter runAgentRole, would hide the function where it is passed.
+	name := fresh("run"+exportName(d.Role)+"Role", e.taken, e.identNames())
 	e.taken[name] = true
 	e.roles[d] = name
 	proc := e.procParam()
@@ -194,7 +203,7 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	fd.Decs.After = dst.EmptyLine
 	fd.Decs.Start = commentLines(fmt.Sprintf("%s runs the %q role in-process. It does what %s does when "+
 		"the binary is started as that role, with os.Args, the standard streams and os.Exit "+
-		"replaced by the worker's own, which proc holds, and the status it returns.", name, d.Role, d.Func.Name.Name))
+		"replaced by the worker's own, which %s holds, and the status it returns.", name, d.Role, d.Func.Name.Name, proc))
 
 	// Place it after the function that spawns the worker.
 	spawnFunc := p.spawn.Func
@@ -240,6 +249,12 @@ func (e *editor) copyBranch(d *workers.Dispatch, proc string, pp *procPlan) []ds
 				target = e.dstOf(u.call)
 			}
 			repl[target] = procReplacement(u, proc)
+		}
+		for _, lit := range pp.branchLits {
+			repl[e.dstOf(lit)] = func(n dst.Node) dst.Node {
+				containLit(n.(*dst.FuncLit), proc)
+				return n
+			}
 		}
 	}
 	for arg := range e.procArgs {
@@ -359,13 +374,21 @@ func (e *editor) convertTyped(p *sitePlan) {
 			}
 			ctor.Fun = &dst.IndexExpr{X: &dst.Ident{Name: fn}, Index: e.typeExpr(ts.typ)}
 			e.touch(c.Ctor)
+			_, df := e.fileOf(c.Ctor)
+			dst.Inspect(ctor.Fun, func(n dst.Node) bool {
+				if id, ok := n.(*dst.Ident); ok && id.Path != "" {
+					e.qualifyAt(c.Ctor, df, id.Path) // a local may hide the package
+				}
+				return true
+			})
 			if fn != "newInprocEncoder" {
 				continue
 			}
 			for _, call := range c.Calls {
 				if u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr); ok && u.Op == token.AND {
 					dc := e.dstOf(call).(*dst.CallExpr)
-					dc.Args[0] = e.dstOf(u.X).(dst.Expr)
+					// The comments around &v stay around v.
+					dc.Args[0] = withDecorationsOf(e.dstOf(u.X).(dst.Expr), dc.Args[0])
 					e.touch(call)
 				}
 			}

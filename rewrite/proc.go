@@ -124,6 +124,13 @@ type procPlan struct {
 	uses   []procUse       // uses in functions the branch runs
 	path   []*ast.FuncDecl // functions that get the parameter
 	notes  []string
+
+	// Function literals that worker code starts with go statements: a
+	// panic there ended the worker's process, so each gets
+	// defer proc.contain() to end just the worker (see the runtime).
+	branchLits []*ast.FuncLit
+	lits       []*ast.FuncLit
+	goFuncs    []*ast.FuncDecl // functions only ever started by go statements, contained the same way
 }
 
 // envIsPerWorker reports whether the environment a worker reads may differ
@@ -216,8 +223,13 @@ func planProc(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch, reach []*ast.F
 		}
 	}
 	var why string
-	collect := func(n ast.Node, into *[]procUse) {
+	collect := func(n ast.Node, into *[]procUse, lits *[]*ast.FuncLit) {
 		ast.Inspect(n, func(n ast.Node) bool {
+			if g, ok := n.(*ast.GoStmt); ok {
+				if lit, ok := g.Call.Fun.(*ast.FuncLit); ok {
+					*lits = append(*lits, lit)
+				}
+			}
 			id, ok := n.(*ast.Ident)
 			if !ok || replaced[id] || why != "" {
 				return why == ""
@@ -233,20 +245,24 @@ func planProc(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch, reach []*ast.F
 		})
 	}
 	for _, st := range d.Body {
-		collect(st, &p.branch)
+		collect(st, &p.branch, &p.branchLits)
 	}
 	refs := map[*ast.FuncDecl]bool{}
+	for _, fd := range goOnlyFuncs(x, d, reach) {
+		p.goFuncs = append(p.goFuncs, fd)
+		refs[fd] = true
+	}
 	for _, fd := range reach {
-		n := len(p.uses)
-		collect(fd.Body, &p.uses)
-		if len(p.uses) > n {
+		n, m := len(p.uses), len(p.lits)
+		collect(fd.Body, &p.uses, &p.lits)
+		if len(p.uses) > n || len(p.lits) > m {
 			refs[fd] = true
 		}
 	}
 	if why != "" {
 		return nil, why
 	}
-	if len(p.branch) == 0 && len(p.uses) == 0 {
+	if len(p.branch) == 0 && len(p.uses) == 0 && len(p.branchLits) == 0 && len(p.lits) == 0 && len(p.goFuncs) == 0 {
 		return p, ""
 	}
 	if why := checkExits(x, d, reach, append(p.branch, p.uses...)); why != "" {
@@ -287,11 +303,12 @@ func planProc(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch, reach []*ast.F
 			continue
 		}
 		what := objName(x.info.Uses[u.id])
+		at := x.pos(enclosingSel(x, u.id).Pos())
 		if u.to == "parseFlags()" || u.to == "parseFlagsFrom()" {
 			what = "a bad flag parsed"
 		}
 		p.notes = append(p.notes, fmt.Sprintf("%s at %s now ends only the %s worker, running its deferred calls first, which os.Exit skipped",
-			what, x.pos(u.id.Pos()), s.Role))
+			what, at, s.Role))
 		break
 	}
 	return p, ""
@@ -360,20 +377,34 @@ func checkExits(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl, uses []
 	first := exiting[0]
 	name := objName(x.info.Uses[first.id])
 	if len(recovers) > 0 {
-		return fmt.Sprintf("worker code calls %s at %s and recovers panics at %s, which would stop the worker's exit", name, x.pos(first.id.Pos()), x.pos(recovers[0].Pos()))
+		return fmt.Sprintf("worker code calls %s at %s and recovers panics at %s, which would stop the worker's exit", name, x.pos(enclosingSel(x, first.id).Pos()), x.pos(recovers[0].Pos()))
 	}
+	// A function value may be called anywhere, on any goroutine: so may
+	// whatever a function literal reaches.
 	onGo := map[*ast.FuncDecl]bool{}
 	for _, fd := range x.reachable(goRoots) {
 		onGo[fd] = true
 	}
+	litRoots := make([]ast.Node, len(lits))
+	for i, lit := range lits {
+		litRoots[i] = lit
+	}
+	inLit := map[*ast.FuncDecl]bool{}
+	for _, fd := range x.reachable(litRoots) {
+		inLit[fd] = true
+	}
 	for _, u := range exiting {
 		fd := x.enclosingFunc(u.id)
-		if onGo[fd] {
-			return fmt.Sprintf("worker code calls %s at %s from %s, which worker code also starts as a goroutine: it would end the process, not the worker", objName(x.info.Uses[u.id]), x.pos(u.id.Pos()), fd.Name.Name)
+		what, at := objName(x.info.Uses[u.id]), x.pos(enclosingSel(x, u.id).Pos())
+		switch {
+		case onGo[fd]:
+			return fmt.Sprintf("worker code calls %s at %s in %s, which runs on a goroutine that worker code starts: it would end the process, not the worker", what, at, fd.Name.Name)
+		case inLit[fd]:
+			return fmt.Sprintf("worker code calls %s at %s in %s, which a function literal calls: it may run on a goroutine other than the worker's", what, at, fd.Name.Name)
 		}
 		for _, lit := range lits {
 			if lit.Pos() <= u.id.Pos() && u.id.End() <= lit.End() {
-				return fmt.Sprintf("worker code calls %s at %s inside a function literal, which may run on a goroutine other than the worker's", objName(x.info.Uses[u.id]), x.pos(u.id.Pos()))
+				return fmt.Sprintf("worker code calls %s at %s inside a function literal, which may run on a goroutine other than the worker's", what, at)
 			}
 		}
 	}
@@ -476,8 +507,74 @@ func (e *editor) threadProc(p *procPlan) {
 		}
 	}
 	for _, u := range p.uses {
-		e.replaceProcUse(u, name)
+		if !e.procDone[u.id] {
+			e.procDone[u.id] = true
+			e.replaceProcUse(u, name)
+		}
 	}
+	for _, lit := range p.lits {
+		if !e.procDone[lit] {
+			e.procDone[lit] = true
+			containLit(e.dstOf(lit).(*dst.FuncLit), name)
+			e.touch(lit)
+		}
+	}
+	for _, fd := range p.goFuncs {
+		if !e.procDone[fd] {
+			e.procDone[fd] = true
+			dfd := e.dstOf(fd).(*dst.FuncDecl)
+			containLit(&dst.FuncLit{Body: dfd.Body}, name)
+			e.touch(fd)
+		}
+	}
+}
+
+// goOnlyFuncs returns the plain functions that worker code starts with go
+// statements and that nothing uses in any other way: each can defer
+// proc.contain() itself. A function also called directly is left alone,
+// since containing it there would let its caller go on after a panic.
+func goOnlyFuncs(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) []*ast.FuncDecl {
+	var out []*ast.FuncDecl
+	seen := map[*ast.FuncDecl]bool{}
+	for _, n := range append(stmtNodes(d.Body), funcBodies(reach)...) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			g, ok := n.(*ast.GoStmt)
+			if !ok {
+				return true
+			}
+			id, ok := ast.Unparen(g.Call.Fun).(*ast.Ident)
+			if !ok {
+				return true
+			}
+			fn, ok := x.info.Uses[id].(*types.Func)
+			if !ok {
+				return true
+			}
+			fd := x.calls.Decl(fn)
+			if fd == nil || seen[fd] || fd.Recv != nil || fd.Body == nil || fd.Name.IsExported() && x.pkg.Name != "main" || x.isGenerated(fd) {
+				return true
+			}
+			for _, use := range x.uses[fn] {
+				g, ok := x.parent[x.parent[use]].(*ast.GoStmt)
+				if !ok || g.Call.Fun != ast.Expr(use) {
+					return true
+				}
+			}
+			seen[fd] = true
+			out = append(out, fd)
+			return true
+		})
+	}
+	return out
+}
+
+// containLit makes lit, started by a go statement in worker code, end the
+// worker when it panics: defer proc.contain() as its first statement.
+func containLit(lit *dst.FuncLit, proc string) {
+	def := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: &dst.Ident{Name: proc}, Sel: &dst.Ident{Name: "contain"}}}}
+	def.Decs.Before = dst.NewLine
+	def.Decs.After = dst.NewLine
+	lit.Body.List = append([]dst.Stmt{def}, lit.Body.List...)
 }
 
 // replaceProcUse replaces one use in place.

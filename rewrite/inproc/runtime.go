@@ -61,16 +61,17 @@ type inprocCmd struct {
 
 	stdin, stdout, stderr *inprocStream
 
-	started bool
-	waited  bool
-	done    chan struct{} // closed when the worker goroutine returns
-	unwatch func() bool   // stops watching the context; see kill
-	killed  chan struct{} // closed when kill has run
-	err     error         // the worker's result, set before done closes
-	stopped bool          // the context ended the worker; guarded by mu
-	exited  bool          // the worker returned; guarded by mu
-	mu      sync.Mutex
-	locks   []*inprocLockedWriter // released when the worker returns
+	started  bool
+	waited   bool
+	done     chan struct{} // closed when the worker goroutine returns
+	unwatch  func() bool   // stops watching the context; see kill
+	killed   chan struct{} // closed when kill has run
+	err      error         // the worker's result, set before done closes
+	finished sync.Once     // guards finish
+	stopped  bool          // the context ended the worker; guarded by mu
+	exited   bool          // the worker returned; guarded by mu
+	mu       sync.Mutex
+	locks    []*inprocLockedWriter // released when the worker returns
 }
 
 // newInprocCmd prepares a worker the way exec.CommandContext prepares a
@@ -213,20 +214,39 @@ func (l *inprocLiveWriter) Write(p []byte) (int, error) {
 // runtime reports it in a child: the value and stack on stderr, exit
 // status 2. An exit (see inprocProc.exit) ends the worker with its status.
 func (c *inprocCmd) run(proc *inprocProc) {
-	defer close(c.done)
-	defer c.closeWorkerEnds()
+	var err error
 	defer func() {
 		v := recover()
 		if e, ok := v.(inprocExitPanic); ok {
-			c.err = inprocExit(e.code)
+			err = inprocExit(e.code)
 		} else if v != nil {
-			stack := make([]byte, 64<<10)
-			stack = stack[:runtime.Stack(stack, false)]
-			fmt.Fprintf(proc.stderr, "panic: %v\n\n%s", v, stack)
-			c.err = &inprocExitError{code: 2}
+			err = inprocCrash(proc.stderr, v)
 		}
+		c.finish(err)
 	}()
-	c.err = c.serve(proc)
+	err = c.serve(proc)
+}
+
+// inprocCrash writes a panic's value and stack to stderr as the runtime
+// does when it ends a process, and returns the exit status it ends with.
+func inprocCrash(stderr io.Writer, v any) error {
+	stack := make([]byte, 64<<10)
+	stack = stack[:runtime.Stack(stack, false)]
+	fmt.Fprintf(stderr, "panic: %v\n\n%s", v, stack)
+	return &inprocExitError{code: 2}
+}
+
+// finish ends the worker the way the kernel ends a process, once: the
+// first of its serving function's return and a crash of a goroutine it
+// started decides its status, and Wait returns. A serving function still
+// running after a crash goes on by itself, as a goroutine the worker left
+// does, but whatever it writes no longer reaches the parent.
+func (c *inprocCmd) finish(err error) {
+	c.finished.Do(func() {
+		c.err = err
+		c.closeWorkerEnds()
+		close(c.done)
+	})
 }
 
 // newProc returns what the worker has of a process: its argv, its
@@ -242,15 +262,42 @@ func (c *inprocCmd) newProc(stdin io.Reader, stdout, stderr io.Writer) *inprocPr
 	}
 	flags := flag.NewFlagSet(c.argv[0], flag.ContinueOnError)
 	flags.SetOutput(stderr)
+	// The child's standard logger wrote to its stderr unless main sent it
+	// elsewhere, a log file say, before choosing a role; the parent's
+	// shows where.
+	logOut := log.Writer()
+	if logOut == io.Writer(os.Stderr) {
+		logOut = stderr
+	}
 	return &inprocProc{
 		args:   c.argv,
-		env:    env,
+		env:    inprocDedupEnv(env),
 		stdin:  stdin,
 		stdout: stdout,
 		stderr: stderr,
-		log:    log.New(stderr, log.Prefix(), log.Flags()),
+		log:    log.New(logOut, log.Prefix(), log.Flags()),
 		flags:  flags,
+		cmd:    c,
 	}
+}
+
+// inprocDedupEnv keeps the last value of each key, in the order of those
+// last values, as exec.Cmd does with the Env it is given.
+func inprocDedupEnv(env []string) []string {
+	seen := make(map[string]bool, len(env))
+	out := make([]string, 0, len(env))
+	for i := len(env) - 1; i >= 0; i-- {
+		k, _, _ := strings.Cut(env[i], "=")
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, env[i])
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
 }
 
 // inprocProc is what a worker's code had of a process of its own: os.Args,
@@ -267,7 +314,8 @@ type inprocProc struct {
 	stderr  io.Writer
 	log     *log.Logger
 	flags   *flag.FlagSet
-	process bool // this is the process itself: exit ends it
+	process bool       // this is the process itself: exit ends it
+	cmd     *inprocCmd // the worker's command, nil for the process
 }
 
 // inprocProcess returns the process's own arguments, environment, streams,
@@ -282,6 +330,25 @@ func inprocProcess() *inprocProc {
 		flags:   flag.CommandLine,
 		process: true,
 	}
+}
+
+// contain ends the worker when a goroutine its code started panics, as
+// the panic ended the worker's process: the worker's code defers it first
+// thing in each such goroutine. For the process itself it does nothing,
+// and the panic ends the process as before.
+func (p *inprocProc) contain() {
+	if p.process {
+		return
+	}
+	v := recover()
+	if v == nil {
+		return
+	}
+	if e, ok := v.(inprocExitPanic); ok {
+		p.cmd.finish(inprocExit(e.code))
+		return
+	}
+	p.cmd.finish(inprocCrash(p.stderr, v))
 }
 
 // inprocExitPanic carries an exit status from deep in a worker's code up

@@ -1092,3 +1092,52 @@ func TestProcFlags(t *testing.T) {
 		t.Errorf("-help: %q, %v", out, err)
 	}
 }
+
+// TestProcContain: a panic on a goroutine the worker started ends the
+// worker with status 2, even while its serving function is blocked, as it
+// ended the worker's process; the parent goes on.
+func TestProcContain(t *testing.T) {
+	release := make(chan struct{})
+	c := newInprocCmd(context.Background(), func(proc *inprocProc) error {
+		go func() {
+			defer proc.contain()
+			panic("poison task")
+		}()
+		<-release // blocked, as on a read that never ends
+		fmt.Fprintln(proc.stdout, "too late")
+		return nil
+	}, "worker")
+	var stdout, stderr strings.Builder
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	err := waitErr(t, c)
+	close(release)
+	if err == nil || err.Error() != "exit status 2" {
+		t.Fatalf("Wait = %v, want exit status 2", err)
+	}
+	if !strings.HasPrefix(stderr.String(), "panic: poison task\n") {
+		t.Errorf("stderr = %q, want the panic", stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout = %q after the worker ended", stdout.String())
+	}
+}
+
+// TestProcEnvDedup: repeated keys keep their last value, once, as exec.Cmd
+// passes them to a child.
+func TestProcEnvDedup(t *testing.T) {
+	var got []string
+	c := newInprocCmd(context.Background(), func(proc *inprocProc) error {
+		got = proc.environ()
+		return nil
+	}, "worker")
+	c.Env = []string{"A=1", "B=2", "A=3"}
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "B=2 A=3" {
+		t.Errorf("environ = %q, want [B=2 A=3]", got)
+	}
+}
