@@ -15,6 +15,7 @@ import (
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/procmigrate/procmigrate/analyzers/cgocall"
 	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
@@ -91,7 +92,7 @@ func cgoSource(ix *exportIndex, pkg *packages.Package) (*packages.Package, error
 		FakeImportC: true,
 		Sizes:       pkg.TypesSizes,
 		Error: func(err error) {
-			if first == nil {
+			if first == nil && !fakeCError(err) {
 				first = err
 			}
 		},
@@ -112,6 +113,17 @@ func cgoSource(ix *exportIndex, pkg *packages.Package) (*packages.Package, error
 	cp.Syntax, cp.TypesInfo, cp.Types = syntax, info, tpkg
 	cp.CompiledGoFiles = pkg.GoFiles
 	return &cp, nil
+}
+
+// fakeCError reports whether err, reported while type-checking with
+// FakeImportC, is about a value whose type came from C and so is unknown:
+// the go command compiled the package, so the error is not in the user's
+// code. go/types keeps quiet about most uses of such values, but not about
+// converting the result of a Go function that returns an alias of a C type,
+// as os/user does with uint64(_C_pw_uid(pwd)).
+func fakeCError(err error) bool {
+	var terr types.Error
+	return errors.As(err, &terr) && strings.Contains(terr.Msg, "invalid type")
 }
 
 // cgoCalls returns the calls into C under n: C.f(...), with C the import.
@@ -147,6 +159,23 @@ func cgoCalls(x *pkgIndex, n ast.Node) []*ast.CallExpr {
 // TODO(procmigrate): functions that C documents as thread-safe, such as
 // most of libm, need no lock; the cgocall analyzer knows them.
 func planCgo(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*ast.FuncDecl, string) {
+	kept, err := cgocall.KeptState(x.files)
+	if err != nil {
+		return nil, fmt.Sprintf("worker code calls into C and %v", err)
+	}
+	for _, fd := range reach {
+		for _, call := range cgoCalls(x, fd.Body) {
+			name := ast.Unparen(call.Fun).(*ast.SelectorExpr).Sel.Name
+			if why := kept[name]; why != "" {
+				return nil, fmt.Sprintf("worker code calls C.%s at %s, whose preamble definition %s: each %s process had its own, and goroutines would share one",
+					name, x.pos(call.Pos()), why, d.Role)
+			}
+			if why := libcKept[name]; why != "" {
+				return nil, fmt.Sprintf("worker code calls C.%s at %s, which %s: each %s process had its own, and goroutines would share one",
+					name, x.pos(call.Pos()), why, d.Role)
+			}
+		}
+	}
 	for _, st := range d.Body {
 		if calls := cgoCalls(x, st); len(calls) > 0 {
 			return nil, fmt.Sprintf("the branch for role %q calls into C at %s itself; the rewrite can serialize only calls in functions", d.Role, x.pos(calls[0].Pos()))
@@ -190,6 +219,52 @@ func planCgo(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*ast.Fu
 	}
 	return locked, ""
 }
+
+// libcKept lists the libc functions whose state lasts from one call to the
+// next, so that a lock does not give each worker its own back: a sequence
+// seeded per process, the environment, the locale, iterators over system
+// databases, getopt's position.
+var libcKept = map[string]string{
+	"rand":        whySeq,
+	"srand":       whySeq,
+	"random":      whySeq,
+	"srandom":     whySeq,
+	"drand48":     whySeq,
+	"lrand48":     whySeq,
+	"mrand48":     whySeq,
+	"srand48":     whySeq,
+	"seed48":      whySeq,
+	"lcong48":     whySeq,
+	"setenv":      "changes the process's environment",
+	"putenv":      "changes the process's environment",
+	"unsetenv":    "changes the process's environment",
+	"clearenv":    "changes the process's environment",
+	"setlocale":   "changes the process's locale",
+	"getopt":      "keeps its place in the arguments in optind",
+	"setkey":      "keeps the key encrypt uses",
+	"hcreate":     whyTable,
+	"hsearch":     whyTable,
+	"hdestroy":    whyTable,
+	"getpwent":    whyIter,
+	"setpwent":    whyIter,
+	"endpwent":    whyIter,
+	"getgrent":    whyIter,
+	"setgrent":    whyIter,
+	"endgrent":    whyIter,
+	"getutxent":   whyIter,
+	"setutxent":   whyIter,
+	"endutxent":   whyIter,
+	"gethostent":  whyIter,
+	"getnetent":   whyIter,
+	"getprotoent": whyIter,
+	"getservent":  whyIter,
+}
+
+const (
+	whySeq   = "draws from one sequence per process"
+	whyTable = "keeps one hash table per process"
+	whyIter  = "keeps one position per process in a system database"
+)
 
 // serializeCgo makes each of fds hold the package's cgo lock while it runs,
 // declaring the lock the first time.

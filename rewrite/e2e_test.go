@@ -141,3 +141,56 @@ func commentTexts(t *testing.T, dir string) map[string]int {
 	}
 	return out
 }
+
+// TestCgoworkerEndToEnd migrates the cgo example, whose worker code calls
+// strtok and gmtime and a preamble function that formats into a static
+// buffer, and runs it with many workers under the race detector: the
+// functions that call into C are serialized, so the output is what the
+// original printed, and the statistics name every worker once.
+func TestCgoworkerEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the example twice")
+	}
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("needs a C compiler for cgo")
+	}
+	dir := copyTree(t, filepath.Join("..", "testdata", "cgoworker"))
+	args := []string{"-workers", "16", "-records", "400"}
+	want := goCmd(t, dir, append([]string{"run", "."}, args...)...)
+
+	res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
+	if err != nil {
+		t.Fatalf("rewrite: %v", err)
+	}
+	if len(res.Sites) != 1 || res.Sites[0].Level == Unchanged {
+		t.Fatalf("sites = %+v, want one converted", res.Sites)
+	}
+	if notes := strings.Join(res.Sites[0].Notes, "\n"); !strings.Contains(notes, "calls into C in") {
+		t.Errorf("notes do not say the C calls are serialized:\n%s", notes)
+	}
+	writeResult(t, res)
+
+	goCmd(t, dir, "vet", "./...")
+	cmd := exec.Command("go", append([]string{"run", "-race", "."}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("migrated run: %v\n%s", err, stderr.String())
+	}
+	if stdout.String() != want {
+		t.Errorf("migrated output differs\n--- original\n%s--- migrated\n%s", want, stdout.String())
+	}
+	if n := strings.Count(stderr.String(), " normalized "); n != 16 {
+		t.Errorf("%d workers reported statistics, want 16:\n%s", n, stderr.String())
+	}
+
+	again, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
+	if err != nil {
+		t.Fatalf("second rewrite: %v", err)
+	}
+	if len(again.Files) != 0 {
+		t.Errorf("second rewrite changes %d files, first %s", len(again.Files), again.Files[0].Path)
+	}
+}

@@ -182,6 +182,9 @@ func procUseOf(x *pkgIndex, id *ast.Ident, env bool) (use procUse, ok bool, why 
 	}
 	to, found := procTargets[obj.Pkg().Path()][obj.Name()]
 	if !found {
+		if env && obj.Pkg().Path() == "os" && obj.Name() == "ExpandEnv" {
+			return procUse{}, false, fmt.Sprintf("worker code uses os.ExpandEnv at %s, which reads the parent's environment, not the worker's; os.Expand(s, os.Getenv) would be handed the worker's", x.pos(enclosingSel(x, id).Pos()))
+		}
 		return procUse{}, false, ""
 	}
 	switch obj.Name() {

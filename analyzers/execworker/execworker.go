@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/procmigrate/procmigrate/analyzers/internal/analyzerdoc"
+	"github.com/procmigrate/procmigrate/analyzers/internal/nolint"
 	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
@@ -23,7 +24,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:      analyzerdoc.MustSection(doc, "execworker"),
 	URL:      "https://github.com/procmigrate/procmigrate/blob/main/docs/analyzers.md#execworker",
 	Requires: []*analysis.Analyzer{workers.Analyzer},
-	Run:      run,
+	Run:      nolint.Run(run),
 }
 
 func run(pass *analysis.Pass) (any, error) {

@@ -12,6 +12,8 @@ func Test(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), execworker.Analyzer,
 		// Workers.
 		"agentswarm", "args0", "procself", "params", "aliased", "dotimport",
+		// Workers, some under //nolint or in a generated file.
+		"nolint",
 		// Nothing to report, but for one worker in a test file.
 		"external", "helperproc", "noexec", "shadowed", "params/lib")
 }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/procmigrate/procmigrate/analyzers/internal/analyzerdoc"
+	"github.com/procmigrate/procmigrate/analyzers/internal/nolint"
 	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
@@ -24,7 +25,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:      analyzerdoc.MustSection(doc, "pipeipc"),
 	URL:      "https://github.com/procmigrate/procmigrate/blob/main/docs/analyzers.md#pipeipc",
 	Requires: []*analysis.Analyzer{workers.Analyzer},
-	Run:      run,
+	Run:      nolint.Run(run),
 }
 
 func run(pass *analysis.Pass) (any, error) {

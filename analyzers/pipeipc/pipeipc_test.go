@@ -12,6 +12,8 @@ func Test(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), pipeipc.Analyzer,
 		// Workers.
 		"agentswarm", "gobpipes", "mixed", "aliased", "limits",
+		// Workers, some under //nolint or in a generated file.
+		"nolint",
 		// Nothing to report.
 		"subcommand", "external", "noexec", "helperproc")
 }

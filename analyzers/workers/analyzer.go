@@ -20,6 +20,11 @@ var Analyzer = &analysis.Analyzer{
 }
 
 func run(pass *analysis.Pass) (any, error) {
+	if pass.TypesInfo == nil {
+		// A dependency loaded from export data, which a driver hands to
+		// analyzers with facts that need this one: no code to describe.
+		return &Model{}, nil
+	}
 	if !importsExec(pass.Pkg) && !imports(pass.Pkg, "os") {
 		return &Model{}, nil // no spawn and no dispatch: nothing to describe
 	}

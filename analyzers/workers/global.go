@@ -12,6 +12,11 @@ type Global struct {
 	Name string // how code names it: "os.Exit", "print"
 	Kind string // what of the process it is, one of the Kind* constants
 	Why  string // what goes wrong in-process, worded to follow "worker code uses X, which"
+
+	// Handed says what migrate rewrite does instead, when it hands the
+	// worker its own of this state ("" when it cannot, and leaves the
+	// site unchanged), worded to follow "migrate rewrite".
+	Handed string
 }
 
 // Kinds of process-global state.
@@ -84,6 +89,8 @@ var processGlobals = map[string]map[string]global{
 		"WarnContext":  {KindLogger, whySlog},
 		"ErrorContext": {KindLogger, whySlog},
 		"LogAttrs":     {KindLogger, whySlog},
+
+		"SetLogLoggerLevel": {KindLogger, "changes the level of the default logger of the parent and every worker"},
 	},
 	"fmt": {
 		"Print":   {KindStdio, whyStdout},
@@ -190,6 +197,7 @@ var processGlobals = map[string]map[string]global{
 		"SetMemoryLimit":  {KindRuntime, "changes the memory limit of the whole process"},
 		"SetPanicOnFault": {KindRuntime, "changes fault handling of the whole process"},
 		"SetTraceback":    {KindRuntime, "changes tracebacks of the whole process"},
+		"SetCrashOutput":  {KindRuntime, "changes where the whole process reports a crash"},
 	},
 	"math/rand": {
 		"Seed": {KindRand, "reseeds the generator the parent and every worker share"},
@@ -210,6 +218,21 @@ var processGlobals = map[string]map[string]global{
 		"MustRegister":      {KindRegistry, whyOnce},
 		"Register":          {KindRegistry, whyOnce},
 		"DefaultRegisterer": {KindRegistry, "is shared by the whole process"},
+	},
+	// The package-level constructors of promauto register on the default
+	// registry; those of a promauto.With factory do not.
+	"github.com/prometheus/client_golang/prometheus/promauto": {
+		"NewCounter":      {KindRegistry, whyOnce},
+		"NewCounterFunc":  {KindRegistry, whyOnce},
+		"NewCounterVec":   {KindRegistry, whyOnce},
+		"NewGauge":        {KindRegistry, whyOnce},
+		"NewGaugeFunc":    {KindRegistry, whyOnce},
+		"NewGaugeVec":     {KindRegistry, whyOnce},
+		"NewHistogram":    {KindRegistry, whyOnce},
+		"NewHistogramVec": {KindRegistry, whyOnce},
+		"NewSummary":      {KindRegistry, whyOnce},
+		"NewSummaryVec":   {KindRegistry, whyOnce},
+		"NewUntypedFunc":  {KindRegistry, whyOnce},
 	},
 }
 
@@ -256,8 +279,54 @@ func ProcessGlobal(obj types.Object) (Global, bool) {
 	if !ok {
 		return Global{}, false
 	}
-	return Global{Name: obj.Pkg().Name() + "." + obj.Name(), Kind: g.kind, Why: g.why}, true
+	return Global{Name: obj.Pkg().Name() + "." + obj.Name(), Kind: g.kind, Why: g.why,
+		Handed: Handed(obj.Pkg().Path(), obj.Name())}, true
 }
+
+// Handed returns what migrate rewrite does with a use of the package-level
+// object path.name in worker code when it gives the worker its own, or ""
+// when it does not. The rewriter's table of replacements is checked
+// against this one by its tests.
+func Handed(path, name string) string {
+	switch path {
+	case "os":
+		switch name {
+		case "Exit":
+			return handedExit
+		case "Stdin", "Stdout", "Stderr":
+			return handedStreams
+		case "Args":
+			return "hands the worker its own arguments"
+		}
+	case "fmt":
+		switch name {
+		case "Print", "Printf", "Println", "Scan", "Scanf", "Scanln":
+			return handedStreams
+		}
+	case "log":
+		switch name {
+		case "Fatal", "Fatalf", "Fatalln":
+			return handedExit
+		case "Print", "Printf", "Println", "Panic", "Panicf", "Panicln", "Output",
+			"SetOutput", "SetFlags", "SetPrefix", "Default", "Writer":
+			return "hands the worker a standard logger of its own, which writes where the child's did"
+		}
+	case "flag":
+		switch name {
+		case "ExitOnError", "Usage", "PrintDefaults":
+			return ""
+		}
+		if _, ok := processGlobals["flag"][name]; ok {
+			return "hands the worker a flag set of its own, parsed from its own arguments"
+		}
+	}
+	return ""
+}
+
+const (
+	handedExit    = "makes it end only that worker, with the same status, where nothing recovers it on the way"
+	handedStreams = "hands the worker its own standard streams"
+)
 
 // GlobalUse is one reference to process-global state.
 type GlobalUse struct {
@@ -312,4 +381,14 @@ func BranchReplaced(info *types.Info, n ast.Node) map[*ast.Ident]string {
 		return true
 	})
 	return out
+}
+
+// EachProcessGlobal calls fn with the package path and name of every
+// package-level object in the table of process-global state.
+func EachProcessGlobal(fn func(path, name string)) {
+	for path, names := range processGlobals {
+		for name := range names {
+			fn(path, name)
+		}
+	}
 }

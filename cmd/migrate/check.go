@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/token"
 	"io"
 	"slices"
 	"strings"
@@ -20,27 +21,41 @@ import (
 var errFindings = errors.New("findings reported")
 
 func newCheckCmd(env *cliEnv) *cobra.Command {
+	format := formatText
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "check [-C dir] [--json] [packages]",
+		Use:   "check [-C dir] [--format=text|json|sarif] [packages]",
 		Short: "Report worker processes that could run as goroutines",
 		Long: `check loads the packages (default ./...), including their tests, and runs
 the analyzers:
 
 ` + suiteHelp() + `
 
-Findings are printed one per line as file:line:col: message (analyzer),
-sorted by position, with paths relative to the -C directory. With --json
-the output has the shape of "go vet -json":
-{"package": {"analyzer": [{"posn": ..., "message": ..., ...}]}}.
+--format chooses the output, which goes to stdout:
 
-Exit codes: 0 nothing found, 3 findings reported, 1 error (including
-packages that do not parse or type-check).`,
+  text   one finding per line as file:line:col: message (analyzer), sorted
+         by position, with paths relative to the -C directory (the default)
+  json   the shape of "go vet -json":
+         {"package": {"analyzer": [{"posn": ..., "message": ..., ...}]}}
+  sarif  a SARIF 2.1.0 log for code scanning, such as GitHub's, with paths
+         relative to the -C directory (%SRCROOT%)
+
+On a terminal, stderr shows how many packages are loaded and analysed.
+
+Exit codes, the same in every format: 0 nothing found, 3 findings
+reported, 1 error (including packages that do not parse or type-check).`,
 		Example: `  migrate check
   migrate check -C ./service ./cmd/...
-  migrate check --json ./... > findings.json`,
+  migrate check --format=json ./... > findings.json
+  migrate check --format=sarif ./... > migrate.sarif`,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if asJSON {
+				if cmd.Flags().Changed("format") && format != formatJSON {
+					return fmt.Errorf("--json and --format=%s disagree; use --format alone", format)
+				}
+				format = formatJSON
+			}
 			dir, err := env.moduleDir()
 			if err != nil {
 				return err
@@ -49,10 +64,26 @@ packages that do not parse or type-check).`,
 			if err != nil {
 				return err
 			}
-			return runCheck(cmd.Context(), env.Stdout, dir, pats, asJSON)
+			return runCheck(cmd.Context(), env.Stdout, env.progress(), dir, pats, format)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print findings as JSON in the shape of go vet -json")
+	cmd.Flags().Var(&format, "format", "print findings in `format`: text, json (as go vet -json) or sarif (SARIF 2.1.0)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "same as --format=json")
+	// Scripts written before --format keep working, but help shows
+	// one way to ask for JSON.
+	if err := cmd.Flags().MarkHidden("json"); err != nil {
+		panic(err) // the flag is defined just above
+	}
+	err := cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		var names []cobra.Completion
+		for _, f := range outputFormats {
+			names = append(names, string(f))
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	})
+	if err != nil {
+		panic(err) // the flag is defined just above
+	}
 	return cmd
 }
 
@@ -70,13 +101,15 @@ func suiteHelp() string {
 }
 
 // runCheck analyses the packages matching patterns in dir and prints the
-// findings to stdout.
-func runCheck(ctx context.Context, stdout io.Writer, dir string, patterns []string, asJSON bool) error {
+// findings to stdout in format, showing its progress on prog.
+func runCheck(ctx context.Context, stdout io.Writer, prog *progress, dir string, patterns []string, format outputFormat) error {
+	defer prog.done()
+	prog.printf("loading packages...")
 	pkgs, err := loadPackages(ctx, dir, patterns)
 	if err != nil {
 		return err
 	}
-	graph, err := checker.Analyze(suite, pkgs, nil)
+	graph, err := analyze(suite, pkgs, prog.counter("analysing packages", len(pkgs)))
 	if err != nil {
 		return fmt.Errorf("analyze packages: %w", err)
 	}
@@ -90,13 +123,9 @@ func runCheck(ctx context.Context, stdout io.Writer, dir string, patterns []stri
 	}
 
 	// Report.
+	prog.done()
 	findings := collectFindings(roots)
-	if asJSON {
-		g := &checker.Graph{Roots: roots}
-		if err := g.PrintJSON(stdout); err != nil {
-			return fmt.Errorf("print findings: %w", err)
-		}
-	} else if err := printFindings(stdout, dir, findings); err != nil {
+	if err := printReport(stdout, format, suite, dir, roots, findings); err != nil {
 		return fmt.Errorf("print findings: %w", err)
 	}
 	if len(findings) > 0 {
@@ -105,18 +134,54 @@ func runCheck(ctx context.Context, stdout io.Writer, dir string, patterns []stri
 	return nil
 }
 
+// analyze runs analyzers on pkgs, calling packageDone each time all of
+// them are done with a package, and returns the graph with the actions of
+// analyzers only.
+//
+// The checker has no hook of its own for this. An extra analyzer that
+// requires all of them runs on a package once they all have: its Run is
+// the hook, and since it uses no facts it runs on pkgs only, not on
+// their dependencies.
+func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, packageDone func()) (*checker.Graph, error) {
+	counter := &analysis.Analyzer{
+		Name:     "progress",
+		Doc:      "count the packages the other analyzers are done with",
+		Requires: analyzers,
+		Run: func(*analysis.Pass) (any, error) {
+			packageDone()
+			return nil, nil
+		},
+	}
+	graph, err := checker.Analyze(append(slices.Clip(analyzers), counter), pkgs, nil)
+	if err != nil {
+		return nil, err
+	}
+	graph.Roots = slices.DeleteFunc(graph.Roots, func(act *checker.Action) bool {
+		return act.Analyzer == counter
+	})
+	return graph, nil
+}
+
 // loadPackages loads the packages matching patterns, with their tests, in
 // the mode the checker needs for suite. A package that does not parse or
 // type-check is an error.
 func loadPackages(ctx context.Context, dir string, patterns []string) ([]*packages.Package, error) {
 	mode := packages.LoadSyntax | packages.NeedModule | packages.NeedForTest
-	if needsFacts(suite) {
-		mode |= packages.LoadAllSyntax
-	}
 	cfg := &packages.Config{Context: ctx, Dir: dir, Mode: mode, Tests: true}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("load packages: %w", err)
+	}
+
+	// An analyzer with facts runs on the dependencies too. Those of the
+	// standard library may stay export data, since procglobal, the
+	// analyzer with facts, exports none for them; any other dependency
+	// needs its syntax, and then everything is loaded from source.
+	if needsFacts(suite) && depsWithoutSyntax(pkgs) {
+		cfg.Mode |= packages.LoadAllSyntax
+		if pkgs, err = packages.Load(cfg, patterns...); err != nil {
+			return nil, fmt.Errorf("load packages: %w", err)
+		}
 	}
 	if len(pkgs) == 0 {
 		return nil, fmt.Errorf("pattern %s matched no packages", strings.Join(patterns, " "))
@@ -125,6 +190,17 @@ func loadPackages(ctx context.Context, dir string, patterns []string) ([]*packag
 		return nil, err
 	}
 	return pkgs, nil
+}
+
+// depsWithoutSyntax reports whether pkgs import, directly or not, a
+// package outside the standard library that was loaded without syntax.
+func depsWithoutSyntax(pkgs []*packages.Package) bool {
+	found := false
+	packages.Visit(pkgs, func(p *packages.Package) bool {
+		found = found || p.Module != nil && p.Syntax == nil
+		return !found
+	}, nil)
+	return found
 }
 
 // needsFacts reports whether an analyzer, or one it requires, uses facts
@@ -208,35 +284,40 @@ func uniqueRoots(roots []*checker.Action) []*checker.Action {
 
 // finding is one diagnostic of one analyzer.
 type finding struct {
-	file      string
-	line, col int
-	message   string
-	analyzer  string
+	posn     token.Position // start, as go vet prints it
+	analyzer string
+	diag     analysis.Diagnostic
+	fset     *token.FileSet // of diag's positions
 }
 
 // collectFindings gathers the diagnostics of the actions, sorted by
 // position, reporting each identical diagnostic once.
 func collectFindings(roots []*checker.Action) []finding {
-	seen := make(map[finding]bool)
+	type key struct {
+		file              string
+		line, col         int
+		message, analyzer string
+	}
+	seen := make(map[key]bool)
 	var out []finding
 	for _, act := range roots {
 		for _, d := range act.Diagnostics {
 			posn := act.Package.Fset.Position(d.Pos)
-			f := finding{posn.Filename, posn.Line, posn.Column, d.Message, act.Analyzer.Name}
-			if seen[f] {
+			k := key{posn.Filename, posn.Line, posn.Column, d.Message, act.Analyzer.Name}
+			if seen[k] {
 				continue // same file seen through another package variant
 			}
-			seen[f] = true
-			out = append(out, f)
+			seen[k] = true
+			out = append(out, finding{posn, act.Analyzer.Name, d, act.Package.Fset})
 		}
 	}
 	slices.SortFunc(out, func(a, b finding) int {
 		return cmp.Or(
-			strings.Compare(a.file, b.file),
-			cmp.Compare(a.line, b.line),
-			cmp.Compare(a.col, b.col),
+			strings.Compare(a.posn.Filename, b.posn.Filename),
+			cmp.Compare(a.posn.Line, b.posn.Line),
+			cmp.Compare(a.posn.Column, b.posn.Column),
 			strings.Compare(a.analyzer, b.analyzer),
-			strings.Compare(a.message, b.message))
+			strings.Compare(a.diag.Message, b.diag.Message))
 	})
 	return out
 }
@@ -245,7 +326,7 @@ func collectFindings(roots []*checker.Action) []finding {
 // relative to dir.
 func printFindings(w io.Writer, dir string, findings []finding) error {
 	for _, f := range findings {
-		_, err := fmt.Fprintf(w, "%s:%d:%d: %s (%s)\n", relPath(dir, f.file), f.line, f.col, f.message, f.analyzer)
+		_, err := fmt.Fprintf(w, "%s:%d:%d: %s (%s)\n", relPath(dir, f.posn.Filename), f.posn.Line, f.posn.Column, f.diag.Message, f.analyzer)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	migrate check [-C dir] [--json] [packages]
+//	migrate check [-C dir] [--format=text|json|sarif] [packages]
 //	migrate rewrite [-C dir] [--write] [packages]
 //	go vet -vettool=$(command -v migrate) [packages]
 //
@@ -17,6 +17,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/procmigrate/procmigrate/rewrite"
 )
@@ -33,7 +35,8 @@ func main() {
 	if isVetInvocation(os.Args[1:]) {
 		runVetTool() // does not return
 	}
-	env := &cliEnv{Stdout: os.Stdout, Stderr: os.Stderr, Rewrite: rewrite.Run}
+	env := &cliEnv{Stdout: os.Stdout, Stderr: os.Stderr, Rewrite: rewrite.Run,
+		StderrIsTerminal: func() bool { return term.IsTerminal(int(os.Stderr.Fd())) }}
 	wd, err := os.Getwd()
 	if err != nil {
 		os.Exit(exitCode(fmt.Errorf("find working directory: %w", err), env.Stderr))

@@ -59,7 +59,11 @@ Exit codes: 0 success (whether or not anything changed), 1 error.`,
 // runRewrite computes the rewrite of the packages matching patterns in
 // dir, then prints it as a diff or writes it, and summarizes it.
 func runRewrite(ctx context.Context, env *cliEnv, dir string, patterns []string, write bool) error {
+	// TODO(procmigrate): count packages; rewrite.Config has no hook yet.
+	prog := env.progress()
+	prog.printf("loading and rewriting packages...")
 	res, err := env.Rewrite(rewrite.Config{Dir: dir, Patterns: patterns})
+	prog.done()
 	if err != nil {
 		return relError(dir, err)
 	}
@@ -72,7 +76,7 @@ func runRewrite(ctx context.Context, env *cliEnv, dir string, patterns []string,
 		// written and the default behaviour is right.
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if err := writeFiles(ctx, dir, files); err != nil {
+		if err := writeFiles(ctx, env.FS, dir, files); err != nil {
 			return err
 		}
 	} else if err := printDiffs(env.Stdout, dir, files); err != nil {

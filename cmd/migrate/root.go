@@ -26,6 +26,14 @@ type cliEnv struct {
 	// Rewrite computes a rewrite; main sets it to rewrite.Run.
 	Rewrite func(rewrite.Config) (*rewrite.Result, error)
 
+	// StderrIsTerminal reports whether Stderr is a terminal, the only
+	// place progress is shown; nil means it is not.
+	StderrIsTerminal func() bool
+
+	// FS is the file system rewrite --write writes through; nil is the
+	// operating system's. Tests make it fail or pause.
+	FS fileSystem
+
 	chdir string // value of the -C flag
 }
 
@@ -49,7 +57,7 @@ Exit codes: 0 success, 1 error, 3 check found something.`,
 	root.SetErr(env.Stderr)
 	root.PersistentFlags().StringVarP(&env.chdir, "dir", "C", "",
 		"run as if started in `dir` (must be inside a Go module)")
-	root.AddCommand(newCheckCmd(env), newRewriteCmd(env))
+	root.AddCommand(newCheckCmd(env), newRewriteCmd(env), newPlanCmd(env), newLSPCmd(env))
 	return root
 }
 

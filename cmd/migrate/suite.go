@@ -1,15 +1,8 @@
 package main
 
-import (
-	"golang.org/x/tools/go/analysis"
+import analyzersuite "github.com/procmigrate/procmigrate/analyzers/suite"
 
-	"github.com/procmigrate/procmigrate/analyzers/execworker"
-	"github.com/procmigrate/procmigrate/analyzers/pipeipc"
-)
-
-// suite is every analyzer "migrate check" runs. It is the one list; add an
-// analyzer here and it is checked, documented in help and tested.
-var suite = []*analysis.Analyzer{
-	execworker.Analyzer,
-	pipeipc.Analyzer,
-}
+// suite is every analyzer "migrate check" runs. The one list lives in
+// analyzers/suite, which the golangci-lint plugin shares; add an analyzer
+// there and it is checked, documented in help and tested.
+var suite = analyzersuite.All()

@@ -1,0 +1,249 @@
+package cgocall
+
+import (
+	_ "embed"
+	"fmt"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/procmigrate/procmigrate/analyzers/internal/analyzerdoc"
+	"github.com/procmigrate/procmigrate/analyzers/internal/nolint"
+	"github.com/procmigrate/procmigrate/analyzers/workers"
+)
+
+//go:embed doc.go
+var doc string
+
+// category is the diagnostic category of every report.
+const category = "cgo"
+
+// Analyzer reports calls into C that are unsafe to make from several
+// threads at once and that concurrent code, or worker code about to
+// become concurrent, makes.
+var Analyzer = &analysis.Analyzer{
+	Name:     "cgocall",
+	Doc:      analyzerdoc.MustSection(doc, "cgocall"),
+	URL:      "https://github.com/procmigrate/procmigrate/blob/main/docs/analyzers.md#cgocall",
+	Requires: []*analysis.Analyzer{workers.Analyzer, inspect.Analyzer},
+	Run:      nolint.Run(run),
+}
+
+// cgoPass is the state of one run of the analyzer on a package.
+type cgoPass struct {
+	pass    *analysis.Pass
+	inspect *inspector.Inspector
+	calls   *workers.Calls
+	files   []*cgoFile
+	code    *cCode
+	libs    []string // libraries other than libc the C code uses
+	sites   []*site  // the C calls of worker and goroutine code
+}
+
+// finding is one diagnostic before it is reported.
+type finding struct {
+	site    *site
+	message string
+	lock    lock    // the lock that can serialize its calls; zero if none can
+	covers  []*site // the calls its fix must change: site, and for a strtok loop or a library the others
+	also    string  // what the other calls are, for the related information
+	fix     *analysis.SuggestedFix
+}
+
+// lock is a mutex that serializes the calls into one body of C code.
+type lock struct {
+	key  string // base of the variable's name
+	what string // what it serializes, for the fix title: "libc", "libfoo"
+}
+
+// The locks of libc and of the package's own C code.
+var (
+	libcLock = lock{key: "libc", what: "libc"}
+	cgoLock  = lock{key: "cgo", what: "the package's C code"}
+)
+
+func run(pass *analysis.Pass) (any, error) {
+	if !imports(pass.Pkg, "runtime/cgo") {
+		return nil, nil // no import "C"
+	}
+	model := pass.ResultOf[workers.Analyzer].(*workers.Model)
+	entries := workers.Entries(model, pass.Files, pass.TypesInfo)
+	if len(entries) == 0 {
+		return nil, nil // nothing runs concurrently
+	}
+	files, code := loadCgoFiles(pass)
+	a := &cgoPass{
+		pass:    pass,
+		inspect: pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
+		calls:   workers.NewCalls(pass.Files, pass.TypesInfo),
+		files:   files,
+		code:    code,
+		libs:    libraries(code.units),
+	}
+
+	// Find the calls, decide which are unsafe, fix what can be fixed.
+	a.sites = a.findSites(entries)
+	findings := a.classify(a.sites)
+	a.planFixes(findings)
+
+	// Report.
+	for _, f := range findings {
+		d := analysis.Diagnostic{
+			Pos:      f.site.pos,
+			End:      f.site.end,
+			Category: category,
+			Message:  f.message,
+		}
+		for _, s := range f.covers[1:] {
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: s.pos, Message: f.also})
+		}
+		if f.fix != nil {
+			d.SuggestedFixes = []analysis.SuggestedFix{*f.fix}
+		}
+		pass.Report(d)
+	}
+	return nil, nil
+}
+
+// classify returns a finding for each unsafe call of sites: a call of a C
+// function of the package that keeps state, of a libc function POSIX does
+// not require to be thread-safe, and, in worker code, one finding for the
+// calls into the other libraries the package uses.
+func (a *cgoPass) classify(sites []*site) []*finding {
+	var (
+		findings []*finding
+		folded   = make(map[*site]bool) // continuations of a strtok loop
+		library  []*site                // calls into other libraries from worker code
+	)
+	for _, s := range sites {
+		if folded[s] {
+			continue
+		}
+		if f, ok := a.codeFinding(s); ok {
+			if f != nil {
+				findings = append(findings, f)
+			}
+			continue
+		}
+		if f, ok := a.libcFinding(s); ok {
+			if f != nil {
+				for _, c := range f.covers[1:] {
+					folded[c] = true
+				}
+				findings = append(findings, f)
+			}
+			continue
+		}
+		if a.isLibraryCall(s) {
+			library = append(library, s)
+		}
+	}
+	if len(library) > 0 {
+		findings = append(findings, a.libraryFinding(library))
+	}
+	return findings
+}
+
+// codeFinding reports a call of a function defined in the package's C
+// code that keeps state. It returns false if s calls no such function, and
+// a nil finding if the function keeps no state, whatever its name.
+//
+//	C.next_id()   // static int next_id(void) { return ++counter; }
+func (a *cgoPass) codeFinding(s *site) (*finding, bool) {
+	u, fn := a.code.lookup(s.file.unit, s.name)
+	if fn == nil {
+		return nil, false
+	}
+	h := a.code.hazard(u, fn)
+	if h == nil {
+		return nil, true
+	}
+	where := "preamble definition"
+	if !u.preamble {
+		where = "definition in " + u.name
+	}
+	l := cgoLock
+	if h.libc {
+		l = libcLock
+	}
+	return &finding{
+		site:    s,
+		message: fmt.Sprintf("%s calls C.%s, whose %s %s", a.who(s.entry), s.name, where, h.reason),
+		lock:    l,
+		covers:  []*site{s},
+	}, true
+}
+
+// libcFinding reports a call of a libc function that POSIX does not
+// require to be thread-safe. It returns false if s calls no such
+// function, and a nil finding if it does in a way that is safe.
+//
+//	C.strtok(s, sep)   // use strtok_r
+func (a *cgoPass) libcFinding(s *site) (*finding, bool) {
+	f, ok := libc[s.name]
+	if !ok {
+		return nil, false
+	}
+	call := fmt.Sprintf("C.%s", s.name)
+	if f.nullArg >= 0 {
+		if !a.nilArg(s, f.nullArg) {
+			return nil, true
+		}
+		call += " with a nil argument"
+	}
+	msg := fmt.Sprintf("%s calls %s, which %s", a.who(s.entry), call, posixPhrase(f))
+	if f.alt != "" {
+		msg += "; use " + f.alt
+	}
+	fd := &finding{site: s, message: msg, covers: []*site{s}}
+	if f.state == stateResult || f.state == stateCall {
+		fd.lock = libcLock
+	}
+	if s.name == "strtok" {
+		if next := a.strtokContinuation(s); next != nil {
+			fd.covers = append(fd.covers, next)
+			fd.also = "the loop continues the tokenization here"
+		}
+	}
+	return fd, true
+}
+
+// isLibraryCall reports whether s, in worker code, calls a function of a
+// library other than libc that the package uses.
+func (a *cgoPass) isLibraryCall(s *site) bool {
+	return s.entry.Kind == workers.WorkerEntry && len(a.libs) > 0 && !libcNames[s.name]
+}
+
+// libraryFinding reports the calls into the package's other libraries
+// from worker code once, at the first: nothing says whether a library is
+// thread-safe, and most programs that link one call it in many places.
+func (a *cgoPass) libraryFinding(sites []*site) *finding {
+	var (
+		s   = sites[0]
+		lib = orList(a.libs)
+		msg = fmt.Sprintf("%s calls C.%s from %s, which may not be thread-safe once the workers share one process",
+			a.who(s.entry), s.name, lib)
+	)
+	if len(sites) > 1 {
+		msg += fmt.Sprintf(" (%d calls into it from worker code)", len(sites))
+	}
+	return &finding{
+		site:    s,
+		message: msg,
+		lock:    lock{key: mutexBase(a.libs[0]), what: lib},
+		covers:  sites,
+		also:    "another call into " + lib,
+	}
+}
+
+// imports reports whether pkg imports path directly.
+func imports(pkg *types.Package, path string) bool {
+	for _, p := range pkg.Imports() {
+		if p.Path() == path {
+			return true
+		}
+	}
+	return false
+}

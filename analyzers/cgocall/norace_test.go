@@ -1,0 +1,5 @@
+//go:build !race
+
+package cgocall_test
+
+const raceEnabled = false

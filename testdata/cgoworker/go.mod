@@ -1,0 +1,3 @@
+module example.com/cgoworker
+
+go 1.22
