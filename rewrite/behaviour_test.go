@@ -68,8 +68,7 @@ func TestBehaviour(t *testing.T) {
 // taken out together with the fix. Its want-levels section holds the
 // level the fix is expected to give; a fix may choose another, and then
 // updates it.
-var behaviourKnownWrong = map[string]string{
-}
+var behaviourKnownWrong = map[string]string{}
 
 // Names of the sections that are not files of the module.
 const (
