@@ -235,6 +235,11 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 			continue
 		}
 		name := x.fset.File(af.FileStart).Name() // not a //line name
+		if path := duplicateImport(af); path != "" {
+			// The restorer knows one name per path and would rewrite the
+			// other imports and uses of it; leave the file to the user.
+			return nil, fmt.Errorf("%s imports %s more than once, which the rewrite cannot print without changing those imports", filepath.Base(name), path), nil
+		}
 		src, err := restore(x, resolver, df)
 		if err != nil {
 			return nil, nil, fmt.Errorf("print %s: %w", name, err)
@@ -247,6 +252,9 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		contents[name] = src
 	}
 	if !hasRuntime(x) {
+		// TODO(procmigrate): the runtime's file has no build constraint, so
+		// a package whose files are all built for some platforms only (all
+		// //go:build linux) gains a file on the others, where it had none.
 		name := filepath.Join(filepath.Dir(x.pkg.GoFiles[0]), runtimeFile)
 		src, err := format.Source(runtimeFor(x.pkg.Name))
 		if err != nil {
@@ -274,6 +282,8 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 // restore prints a decorated file with its imports brought up to date, in
 // gofmt's format.
 func restore(x *pkgIndex, resolver importNames, df *dst.File) ([]byte, error) {
+	// Add and remove imports in the user's layout first; see tidyImports.
+	tidyImports(df, x.pkg.PkgPath)
 	r := decorator.NewRestorerWithImports(x.pkg.PkgPath, resolver)
 	var buf bytes.Buffer
 	if err := r.Fprint(&buf, df); err != nil {

@@ -125,6 +125,21 @@ func (x *pkgIndex) isGenerated(n ast.Node) bool {
 	return f != nil && ast.IsGenerated(f)
 }
 
+// dependency names the module pkg belongs to when that is not a module
+// being migrated: vendored code, which go mod vendor would restore, or a
+// module in the module cache, which is not the user's to change. Packages
+// vendored into the standard library count too. A pattern such as all or
+// an import path loads them with syntax like any other.
+func dependency(pkg *packages.Package) string {
+	switch {
+	case pkg.Module != nil && !pkg.Module.Main:
+		return strings.TrimSpace(pkg.Module.Path + " " + pkg.Module.Version)
+	case pkg.Module == nil && (strings.HasPrefix(pkg.PkgPath, "vendor/") || strings.Contains(pkg.PkgPath, "/vendor/")):
+		return "vendored package " + pkg.PkgPath
+	}
+	return ""
+}
+
 func (x *pkgIndex) isTestFile(n ast.Node) bool {
 	return strings.HasSuffix(x.fset.Position(n.Pos()).Filename, "_test.go")
 }
@@ -197,6 +212,9 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	}
 	if x.isGenerated(s.Call) {
 		return unchanged("the spawn is in a generated file")
+	}
+	if dep := dependency(x.pkg); dep != "" {
+		return unchanged("the spawn is in %s, a dependency, which the rewrite never changes", dep)
 	}
 	if v := x.pkg.Module; v != nil && v.GoVersion != "" && versionLess(v.GoVersion, "1.21") {
 		return unchanged("the module's go directive is %s; the in-process runtime needs go 1.21 or later", v.GoVersion)

@@ -125,7 +125,7 @@ func typeCheck(ix *exportIndex, pkg *packages.Package, files, old map[string][]b
 		FakeImportC: importsC(syntax),
 		Sizes:       pkg.TypesSizes,
 		Error: func(err error) {
-			if first == nil {
+			if first == nil && !(importsC(syntax) && fakeCError(err)) {
 				first = err
 			}
 		},
