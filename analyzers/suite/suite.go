@@ -10,6 +10,7 @@ import (
 	"github.com/procmigrate/procmigrate/analyzers/execworker"
 	"github.com/procmigrate/procmigrate/analyzers/pipeipc"
 	"github.com/procmigrate/procmigrate/analyzers/procglobal"
+	"github.com/procmigrate/procmigrate/analyzers/sharedvar"
 )
 
 // All returns every analyzer procmigrate reports with, in the order help
@@ -21,5 +22,6 @@ func All() []*analysis.Analyzer {
 		pipeipc.Analyzer,
 		procglobal.Analyzer,
 		cgocall.Analyzer,
+		sharedvar.Analyzer,
 	}
 }

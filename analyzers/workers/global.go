@@ -386,8 +386,8 @@ func BranchReplaced(info *types.Info, n ast.Node) map[*ast.Ident]string {
 // EachProcessGlobal calls fn with the package path and name of every
 // package-level object in the table of process-global state.
 func EachProcessGlobal(fn func(path, name string)) {
-	for path, names := range processGlobals {
-		for name := range names {
+	for path := range processGlobals {
+		for name := range processGlobals[path] {
 			fn(path, name)
 		}
 	}

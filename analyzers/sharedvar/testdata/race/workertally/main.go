@@ -1,0 +1,76 @@
+// Command workertally runs agents that tally the tasks they handle in a
+// package map, as testdata/agentswarm does. As processes, each agent has
+// its own tally; run in-process, as the migration runs them, they share
+// one. Without arguments it runs them in-process; with -procs, as
+// processes of this binary.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+)
+
+type task struct{ Kind string }
+
+var tally = map[string]int{}
+
+func serve(r io.Reader, w io.Writer) error {
+	dec := json.NewDecoder(r)
+	for {
+		var t task
+		if err := dec.Decode(&t); err != nil {
+			break
+		}
+		tally[t.Kind]++ // want `tally is written in serve by worker code for role "agent" and by another worker for role "agent"; after migration the workers are goroutines of one process, and no lock is held at either`
+	}
+	_, err := fmt.Fprintln(w, len(tally))
+	return err
+}
+
+func tasks(w io.WriteCloser) {
+	enc := json.NewEncoder(w)
+	for i := range 100 {
+		_ = enc.Encode(task{Kind: fmt.Sprint("k", i%4)})
+	}
+	_ = w.Close()
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "agent" {
+		if err := serve(os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
+	procs := len(os.Args) > 1 && os.Args[1] == "-procs"
+	exe, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !procs {
+				r, w := io.Pipe()
+				go tasks(w)
+				_ = serve(r, io.Discard)
+				return
+			}
+			cmd := exec.Command(exe, "agent")
+			in, _ := cmd.StdinPipe()
+			cmd.Stdout = os.Stdout
+			if err := cmd.Start(); err != nil {
+				return
+			}
+			tasks(in)
+			_ = cmd.Wait()
+		}()
+	}
+	wg.Wait()
+}
