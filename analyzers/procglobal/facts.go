@@ -134,13 +134,11 @@ func (s scanner) where(pos token.Pos) string {
 // uses are its own, in source order, then those of the functions it
 // calls, nearest first, so that each kind is shown by its shortest chain.
 //
-// Packages of the standard library are skipped: the table of
-// workers.ProcessGlobal already names their process-global APIs, and a
-// fact on fmt.Println would report its callers a second time.
+// It is not called for packages of the standard library (see
+// exportsFacts): the table of workers.ProcessGlobal already names their
+// process-global APIs, and a fact on fmt.Println would report its callers
+// a second time.
 func exportFacts(pass *analysis.Pass, calls *workers.Calls) {
-	if isStd(pass) || pass.Pkg.Name() == "main" {
-		return // main cannot be imported, so its facts would go unread
-	}
 	var (
 		s = scanner{pass}
 		g = callGraph{
@@ -273,6 +271,14 @@ func (g callGraph) summarize(fd *ast.FuncDecl, want uint64) []Use {
 	}
 	slices.SortFunc(uses, func(a, b Use) int { return strings.Compare(a.Kind, b.Kind) })
 	return uses
+}
+
+// exportsFacts reports whether exportFacts has anything to do for the
+// package of pass: not for the standard library (see exportFacts), and not
+// for a main package, which cannot be imported, so its facts would go
+// unread.
+func exportsFacts(pass *analysis.Pass) bool {
+	return !isStd(pass) && pass.Pkg.Name() != "main"
 }
 
 // exportable reports whether fn can carry a fact another package reads:

@@ -45,20 +45,32 @@ func run(pass *analysis.Pass) (any, error) {
 		// it runs no worker, and only the standard library is loaded so.
 		return nil, nil
 	}
-	calls := workers.NewCalls(pass.Files, pass.TypesInfo)
-	exportFacts(pass, calls)
+	// The call graph is built only for a package that needs it: one that
+	// exports facts or runs worker code. Most packages of the standard
+	// library do neither, and building it for them was most of what
+	// procglobal cost on std.
+	var calls *workers.Calls
+	graph := func() *workers.Calls {
+		if calls == nil {
+			calls = workers.NewCalls(pass.Files, pass.TypesInfo)
+		}
+		return calls
+	}
+	if exportsFacts(pass) {
+		exportFacts(pass, graph())
+	}
 
 	model := pass.ResultOf[workers.Analyzer].(*workers.Model)
 	r := &reporter{
-		pass:  pass,
-		calls: calls,
-		done:  make(map[doneKey]bool),
+		pass: pass,
+		done: make(map[doneKey]bool),
 	}
 	for _, d := range model.Dispatches {
 		spawns := spawnsOf(model, d)
 		if len(spawns) == 0 {
 			continue // a subcommand, or a helper process: no worker runs it
 		}
+		r.calls = graph()
 		r.entry(d, spawns)
 	}
 	return nil, nil

@@ -7,13 +7,44 @@ import (
 )
 
 // finder holds what Find derives once for a package: the declaration of
-// every function and the variable each call result is assigned to.
+// every function and the variable each call result or composite literal
+// is assigned to.
 type finder struct {
 	files    []*ast.File
 	info     *types.Info
 	pkg      *types.Package
+	opts     Options
 	decls    map[*types.Func]*ast.FuncDecl
 	assigned map[*ast.CallExpr]*types.Var
+	literals map[*ast.CompositeLit]*types.Var // T{...} or &T{...} assigned to a variable
+	calls    *Calls                           // built on first use by callGraph
+}
+
+// Options tells FindWith what one package does not show. The zero value,
+// which Find uses, looks no further than the package.
+type Options struct {
+	// InModule reports whether the package of an import path belongs to
+	// the module of the package analysed. When set, a role's serving
+	// function is looked for in those packages too (Dispatch.Entry).
+	InModule func(path string) bool
+
+	// MainPackage returns the import path of the main package of the
+	// module whose binary ref names, or "" if none does. When nil, a
+	// program other than the running binary is an external one.
+	MainPackage func(ref BinaryRef) string
+
+	// Isolation returns why a function of another package, run by a
+	// child's role, makes the child keep its process, worded as
+	// Spawn.Boundary ("drops privileges with unix.Setuid in jail.drop"),
+	// or "". Analyzers answer it from facts.
+	Isolation func(fn *types.Func) string
+}
+
+// BinaryRef is how a start names a program that may be built from a main
+// package of the module.
+type BinaryRef struct {
+	Name string // the binary's name: "worker" for "./bin/worker"
+	Dir  string // for go run, the package's directory as written, cleaned: "cmd/worker"; "" otherwise
 }
 
 // Find returns the workers of a type-checked package: the spawn sites that
@@ -24,12 +55,21 @@ type finder struct {
 // Find never fails: code it does not understand is left out of the
 // model. It does not modify files.
 func Find(files []*ast.File, info *types.Info, pkg *types.Package) *Model {
+	return FindWith(files, info, pkg, Options{})
+}
+
+// FindWith is Find with what the package does not show given in opts. It
+// changes only Starts, Roles and the fields that describe them: Spawns
+// and Dispatches are the same whatever opts says.
+func FindWith(files []*ast.File, info *types.Info, pkg *types.Package, opts Options) *Model {
 	f := &finder{
 		files:    files,
 		info:     info,
 		pkg:      pkg,
+		opts:     opts,
 		decls:    make(map[*types.Func]*ast.FuncDecl),
 		assigned: make(map[*ast.CallExpr]*types.Var),
+		literals: make(map[*ast.CompositeLit]*types.Var),
 	}
 	f.index()
 
@@ -42,6 +82,15 @@ func Find(files []*ast.File, info *types.Info, pkg *types.Package) *Model {
 	}
 	for _, s := range m.Spawns {
 		s.Dispatch = link(s, m.Dispatches)
+	}
+
+	// Describe every start and role, the ones above included.
+	m.Roles = f.roles(m.Dispatches)
+	if f.mayStart() {
+		m.Starts = f.starts(m)
+	}
+	for _, s := range m.Starts {
+		f.classify(s, m.Roles)
 	}
 	return m
 }
@@ -118,11 +167,17 @@ func (f *finder) index() {
 // For x, err := call() the variable is x.
 func (f *finder) indexAssign(lhs, rhs []ast.Expr) {
 	for i, r := range rhs {
-		call, ok := ast.Unparen(r).(*ast.CallExpr)
-		if !ok || (len(lhs) != len(rhs) && i > 0) {
-			continue // not a call, or a malformed tuple assignment
+		if len(lhs) != len(rhs) && i > 0 {
+			continue // a malformed tuple assignment
 		}
-		if v, ok := objectOf(f.info, lhs[i]).(*types.Var); ok {
+		v, ok := objectOf(f.info, lhs[i]).(*types.Var)
+		if !ok {
+			continue
+		}
+		if lit := compositeLit(r); lit != nil {
+			f.literals[lit] = v
+		}
+		if call, ok := ast.Unparen(r).(*ast.CallExpr); ok {
 			f.assigned[call] = v
 		}
 	}

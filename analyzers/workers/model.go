@@ -11,10 +11,63 @@ import (
 )
 
 // Model is every worker-related construct found in one package.
+//
+// Spawns and Dispatches are what the rewriter converts. Starts and Roles
+// are supersets of them, holding the same pointers, which the analyzers
+// report from: they add the spawn forms, programs and role mechanisms the
+// rewriter does not convert yet, and other programs.
 type Model struct {
 	Spawns     []*Spawn
 	Dispatches []*Dispatch
+
+	// Starts is every process the package starts, in source order: each
+	// of Spawns, then (in order) the starts Spawns leaves out: exec.Cmd
+	// literals, os.StartProcess, syscall.ForkExec and reexec.Command; the
+	// running binary found through exec.LookPath(os.Args[0]) or
+	// reexec.Self(); binaries built from another main package of the
+	// module; and other programs, of Kind StartExternal. The test
+	// helper-process idiom is left out.
+	Starts []*Spawn
+
+	// Roles is every role dispatch of the package, in source order: each
+	// of Dispatches (Via ViaArgs), and the dispatches on a flag, an
+	// environment variable, a cobra subcommand or argv[0].
+	Roles []*Dispatch
 }
+
+// StartKind classifies a started process by what it can become.
+type StartKind string
+
+const (
+	// StartWorker is a worker of this module: the running binary, or a
+	// binary built from one of the module's main packages, that can run
+	// as a goroutine once its role's code is found.
+	StartWorker StartKind = "worker"
+	// StartExternal is another program, such as git: never a worker.
+	StartExternal StartKind = "external"
+	// StartBoundary is a worker that must stay a process: its attributes
+	// or its role's code isolate it from the parent (see Spawn.Boundary).
+	StartBoundary StartKind = "boundary"
+)
+
+// Forms of Spawn.Form: how a process is started.
+const (
+	FormCommand        = "exec.Command"
+	FormCommandContext = "exec.CommandContext"
+	FormCmdLiteral     = "exec.Cmd"
+	FormStartProcess   = "os.StartProcess"
+	FormForkExec       = "syscall.ForkExec"
+	FormReexec         = "reexec.Command"
+)
+
+// Mechanisms of Dispatch.Via: how the child learns its role.
+const (
+	ViaArgs     = "args"     // os.Args[K] compared with the role
+	ViaFlag     = "flag"     // a flag of package flag, parsed and tested
+	ViaEnv      = "env"      // os.Getenv of a variable the parent sets in cmd.Env
+	ViaCobra    = "cobra"    // a cobra subcommand
+	ViaRegistry = "registry" // a function registered under the argv[0] it runs for
+)
 
 // Spawn is an os/exec spawn whose program is the running binary.
 type Spawn struct {
@@ -29,6 +82,28 @@ type Spawn struct {
 	Cmd      *types.Var    // variable the *exec.Cmd is assigned to, nil if none
 	Dispatch *Dispatch     // dispatch for Role in this package, nil if none
 	Pipes    []*Pipe       // StdinPipe/StdoutPipe/StderrPipe calls on Cmd
+
+	// The fields below are set on every element of Model.Starts, Spawns
+	// included. For a start that is not among Spawns, Call and Ctx are nil
+	// unless Form is FormCommand or FormCommandContext, Name is the
+	// program argument of its form (nil for reexec.Command), Args are the
+	// arguments after argv[0] when the argument vector is written out, and
+	// Self is one of the sources above, "exec.LookPath(os.Args[0])" or
+	// "reexec.Self()", or "" when the program is not the running binary.
+
+	Kind    StartKind // what the start can become
+	Form    string    // how it starts: one of the Form* constants
+	At      ast.Node  // what starts it: the call, or the exec.Cmd literal
+	Program string    // the main package of this module the program is built from, "" for the running binary or another program
+	Binary  string    // how the program names that package's binary: "./bin/worker", "worker beside this binary", "go run ./cmd/worker"
+	Argv0   string    // constant argv[0] set apart from the program path, "" if none
+	Child   *Dispatch // dispatch of this package that serves the start, by any mechanism (Dispatch when that is set), nil if none
+
+	// Boundary says why the child must stay a process, worded to follow
+	// "the child": "runs as another user (SysProcAttr.Credential)". It is
+	// "" for an external program and for a worker nothing isolates. The
+	// rewriter must not convert a start whose Boundary is set.
+	Boundary string
 }
 
 // Dispatch is the child side of a role: the branch of a function (usually
@@ -42,6 +117,21 @@ type Dispatch struct {
 	Serve     *types.Func   // first function of this package called in Body, nil if none
 	ServeCall *ast.CallExpr // that call
 	Endpoints []*Endpoint   // os.Stdin/os.Stdout/os.Stderr passed to Serve
+
+	// The fields below are set on every element of Model.Roles,
+	// Dispatches included. For a dispatch that is not among Dispatches,
+	// Arg is 0, Node is the *ast.IfStmt or *ast.CaseClause that tests a
+	// flag or variable, the *ast.CompositeLit of a cobra.Command, or the
+	// call or assignment that registers a function; Func is nil at package
+	// level; Body is nil and ServeCall nil when the role runs a function
+	// value, which is then Serve. Role is the value that selects the
+	// role: the flag's value ("true" for a boolean flag), the variable's
+	// ("" when any non-empty value does), the subcommand's name or the
+	// registered argv[0].
+
+	Via   string      // how the child learns its role: one of the Via* constants
+	Key   string      // flag name (ViaFlag), variable (ViaEnv), command path below the root (ViaCobra); "" otherwise
+	Entry *types.Func // the function that serves the role: Serve, or else one of another package of the module (see Options.InModule); nil if none
 }
 
 // Pipe is one standard stream of a spawned worker, seen from the parent.

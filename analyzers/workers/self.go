@@ -17,7 +17,31 @@ const (
 	selfExecutable = "os.Executable()"
 	selfArgs0      = "os.Args[0]"
 	selfProc       = "/proc/self/exe"
+	selfLookPath   = "exec.LookPath(os.Args[0])"
+	selfReexec     = "reexec.Self()"
 )
+
+// reexecPaths are the import paths of the busybox-style re-exec helper,
+// which moved from the docker repository to moby/sys.
+var reexecPaths = [...]string{"github.com/moby/sys/reexec", "github.com/docker/docker/pkg/reexec"}
+
+// isReexecFunc reports whether obj is the function name of a re-exec
+// helper package.
+func isReexecFunc(obj types.Object, name string) bool {
+	for _, path := range reexecPaths {
+		if isPkgFunc(obj, path, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// isReexecSelf reports whether e is reexec.Self(), the path of the
+// running binary ("/proc/self/exe" on Linux).
+func isReexecSelf(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	return ok && len(call.Args) == 0 && isReexecFunc(callee(info, call), "Self")
+}
 
 // self reports why e, evaluated in fn, is the path of the running binary,
 // or "" if it may not be. Accepted shapes:
@@ -39,6 +63,24 @@ const (
 // func self() string { exe, _ := os.Executable(); return exe }, and
 // cleanups of it such as filepath.EvalSymlinks(exe).
 func (f *finder) self(e ast.Expr, fn *ast.FuncDecl, params int, stack varSet) string {
+	return f.selfOf(e, fn, params, stack, false)
+}
+
+// selfExt is self with the sources only Model.Starts accepts:
+//
+//	exe, err := exec.LookPath(os.Args[0])
+//	reexec.Self()
+//
+// Spawns keeps to self's, which the rewriter converts.
+func (f *finder) selfExt(e ast.Expr, fn *ast.FuncDecl) string {
+	return f.selfOf(e, fn, maxParams, make(varSet), true)
+}
+
+// selfOf is self, with the sources of selfExt when ext is set.
+func (f *finder) selfOf(e ast.Expr, fn *ast.FuncDecl, params int, stack varSet, ext bool) string {
+	if ext && isReexecSelf(f.info, e) {
+		return selfReexec
+	}
 	if s, ok := constString(f.info, e); ok {
 		if s == selfProc {
 			return selfProc
@@ -61,14 +103,14 @@ func (f *finder) self(e ast.Expr, fn *ast.FuncDecl, params int, stack varSet) st
 	// Gather every value v can hold, then require all to be the binary.
 	first := ""
 	if isParam(f.info, fn, v) {
-		if first = f.selfParam(v, fn, params, stack); first == "" {
+		if first = f.selfParam(v, fn, params, stack, ext); first == "" {
 			return ""
 		}
 	} else if lit, call, i := f.litCall(v, fn); lit != nil {
 		if call == nil || call.Ellipsis.IsValid() || i >= len(call.Args) {
 			return "" // a literal not called on the spot, or a spread
 		}
-		if first = f.self(call.Args[i], fn, params, stack); first == "" {
+		if first = f.selfOf(call.Args[i], fn, params, stack, ext); first == "" {
 			return ""
 		}
 	}
@@ -77,7 +119,7 @@ func (f *finder) self(e ast.Expr, fn *ast.FuncDecl, params int, stack varSet) st
 		return ""
 	}
 	for _, a := range as {
-		src := f.selfValue(a, params, stack)
+		src := f.selfValue(a, params, stack, ext)
 		if src == "" {
 			return ""
 		}
@@ -90,20 +132,32 @@ func (f *finder) self(e ast.Expr, fn *ast.FuncDecl, params int, stack varSet) st
 
 // selfValue is self for one assignment, which may take one result of
 // os.Executable().
-func (f *finder) selfValue(a assignment, params int, stack varSet) string {
+func (f *finder) selfValue(a assignment, params int, stack varSet, ext bool) string {
 	if a.tuple < 0 {
-		return f.self(a.rhs, a.fn, params, stack)
+		return f.selfOf(a.rhs, a.fn, params, stack, ext)
 	}
 	call, ok := ast.Unparen(a.rhs).(*ast.CallExpr)
-	if ok && a.tuple == 0 && isPkgFunc(callee(f.info, call), "os", "Executable") {
+	if !ok || a.tuple != 0 {
+		return ""
+	}
+	fn := callee(f.info, call)
+	switch {
+	case isPkgFunc(fn, "os", "Executable"):
 		return selfExecutable
+	case ext && isPkgFunc(fn, "os/exec", "LookPath") && len(call.Args) == 1:
+		// LookPath returns a path with a separator as it is, and looks
+		// a bare name up in PATH, which finds this binary when that is
+		// how it was started.
+		if k, ok := osArgsIndex(f.info, call.Args[0]); ok && k == 0 {
+			return selfLookPath
+		}
 	}
 	return ""
 }
 
 // selfParam is self for parameter v of fn: every call site in the package
 // must pass the running binary.
-func (f *finder) selfParam(v *types.Var, fn *ast.FuncDecl, params int, stack varSet) string {
+func (f *finder) selfParam(v *types.Var, fn *ast.FuncDecl, params int, stack varSet, ext bool) string {
 	obj, ok := f.info.Defs[fn.Name].(*types.Func)
 	if params == 0 || !ok {
 		return ""
@@ -122,7 +176,7 @@ func (f *finder) selfParam(v *types.Var, fn *ast.FuncDecl, params int, stack var
 		if call.Ellipsis.IsValid() || len(call.Args) != sig.Params().Len() {
 			return "" // spread or multi-valued arguments
 		}
-		src := f.self(call.Args[i], decls[j], params-1, stack)
+		src := f.selfOf(call.Args[i], decls[j], params-1, stack, ext)
 		if src == "" {
 			return ""
 		}

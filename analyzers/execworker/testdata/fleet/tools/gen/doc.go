@@ -1,0 +1,2 @@
+// Package gen holds the generator of the fleet's tables.
+package gen
