@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,6 +28,10 @@ func TestScripts(t *testing.T) {
 // the outer environment (caches, module cache, flags) and without network.
 func scriptParams(t *testing.T, dir string) testscript.Params {
 	goEnv := outerGoEnv(t)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatalf("find the module root: %v", err)
+	}
 	return testscript.Params{
 		Dir:                 dir,
 		RequireExplicitExec: true,
@@ -37,6 +42,8 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			e.Setenv("GOPROXY", "off")
 			e.Setenv("GOTOOLCHAIN", "local")
 			e.Setenv("GOWORK", "off")
+			// Scripts may build the migrate users install from here.
+			e.Setenv("PROCMIGRATE_ROOT", root)
 			// A race-enabled migrate would otherwise sleep a second at
 			// every exit, and go vet runs it once per package.
 			e.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))

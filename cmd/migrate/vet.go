@@ -7,11 +7,17 @@ import (
 )
 
 // isVetInvocation reports whether args are go vet running migrate as its
-// -vettool: asking for its version (-V=full) or flags (-flags), or
-// handing it the configuration file of one package unit (*.cfg).
+// -vettool, or go fix as its -fixtool: asking for its version (-V=full) or
+// flags (-flags), or handing it the configuration file of one package unit
+// (*.cfg) after the flags, which for go fix include -fix and -diff.
 //
 // go vet puts only flags before the file, so a first argument that is not a
 // flag, such as a subcommand, means a person is running migrate.
+//
+// TODO(procmigrate): go vet's usage error sends the user to "migrate help"
+// and "migrate -help" for the analyzers and their flags; the first is the
+// command line's help, which does not list go vet's flags, and cobra
+// rejects the second.
 func isVetInvocation(args []string) bool {
 	if len(args) == 0 || !strings.HasPrefix(args[0], "-") && !strings.HasSuffix(args[0], ".cfg") {
 		return false
@@ -28,7 +34,9 @@ func isVetInvocation(args []string) bool {
 }
 
 // runVetTool speaks the go vet tool protocol through unitchecker, which
-// reads os.Args, prints to os.Stdout and os.Stderr, and exits.
+// reads os.Args, prints to os.Stdout and os.Stderr, and exits. With -fix it
+// writes the fixed files into the archive go fix names in the
+// configuration, and go fix writes them once every package is analysed.
 func runVetTool() {
 	unitchecker.Main(suite...)
 }
