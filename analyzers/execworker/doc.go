@@ -11,12 +11,18 @@
 // serialization round trip per message, where a goroutine and a channel
 // would do.
 //
-// The analyzer reports each call of exec.Command or exec.CommandContext
-// whose program is the running binary: os.Args[0], "/proc/self/exe", the
-// path returned by os.Executable, or a variable, field or parameter that
-// only ever holds one of those. The argument after the program is the role;
-// the diagnostic names the function the child runs for it, found in an
-// os.Args dispatch of the same package:
+// The analyzer reports each start of a process whose program is the
+// running binary: exec.Command, exec.CommandContext, an exec.Cmd literal
+// with a Path, os.StartProcess, syscall.ForkExec or reexec.Command, with
+// the program os.Args[0], "/proc/self/exe", the path returned by
+// os.Executable, exec.LookPath(os.Args[0]), or a variable, field or
+// parameter that only ever holds one of those. A binary built from
+// another main package of the module (./bin/worker, a name joined to
+// filepath.Dir of the executable, go run ./cmd/worker) is reported too.
+// The diagnostic names the role the child is given and the function that
+// serves it, found in the child-side dispatch of the package: an os.Args
+// comparison or switch, a flag, an environment variable the parent sets in
+// cmd.Env, a cobra subcommand, or a function registered under argv[0]:
 //
 //	func main() {
 //		if len(os.Args) > 1 && os.Args[1] == "agent" {
@@ -30,11 +36,22 @@
 //		...
 //	}
 //
-// When the role is not a constant, or no dispatch in the package handles
-// it, the diagnostic says so instead: the rewriter cannot convert such a
-// worker without help. A re-exec that serves no role of the package and
-// talks over no pipe is not reported at all: it is a daemon detaching
-// itself or a restart handing over its listeners, not a worker.
+// Each finding has a category: worker when a function of the module
+// serves the role; unresolved when the role is not a constant or no
+// dispatch in the package handles it, so the rewriter cannot convert the
+// worker without help; boundary, "keep as a process", when the child must
+// stay a process because its SysProcAttr (Credential, Chroot, Cloneflags,
+// Pdeathsig, a Setsid child nobody waits for) or its role's code (dropping
+// privileges, changing root, setting resource limits, entering namespaces)
+// isolates it from the parent; and external, for other programs, which
+// are reported only with -execworker.external. A re-exec that serves no
+// role of the package and talks over no pipe is not reported at all: it
+// is a daemon detaching itself or a restart handing over its listeners,
+// not a worker.
+//
+// The analyzer exports a fact for each exported function of the module
+// whose code isolates the process, so that a role served from another
+// package is kept a process as well, also under go vet.
 //
 // A reported site is a candidate only: the rewriter checks much more, such
 // as the worker's use of process-wide state, before it converts one.

@@ -18,11 +18,13 @@ import (
 //go:embed doc.go
 var doc string
 
-// Diagnostic categories, one per kind of start.
+// Diagnostic categories, one per kind of start. The test helper-process
+// idiom has none: it is never reported.
 const (
-	categoryWorker   = "worker"   // can run as a goroutine
-	categoryExternal = "external" // another program, reported only under -external
-	categoryBoundary = "boundary" // a worker that must stay a process
+	categoryWorker     = "worker"     // a function of this module serves the role: can run as a goroutine
+	categoryUnresolved = "unresolved" // re-executes this binary, but the role's code is not found
+	categoryExternal   = "external"   // another program, reported only under -external
+	categoryBoundary   = "boundary"   // a worker that must stay a process
 )
 
 // externalFlag is the name of the flag that reports other programs too.
@@ -121,6 +123,10 @@ func classify(s *workers.Spawn, pkg *types.Package, info *types.Info, external b
 		msg += "; a candidate to run as a goroutine once its code is in a package the parent can import"
 	case candidate:
 		msg += "; a candidate to run as a goroutine"
+	default:
+		// No function is known to serve the role, so nothing shows the
+		// child can run in-process: a different finding than a worker.
+		return categoryUnresolved, msg
 	}
 	return categoryWorker, msg
 }

@@ -1,6 +1,7 @@
 package execworker_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -135,4 +136,37 @@ func diagnostics(out string) []string {
 		}
 	}
 	return lines
+}
+
+// TestCategories checks each kind of start has its own category, which
+// JSON and SARIF output carry: a re-exec whose role's code is not found is
+// not a migratable worker.
+func TestCategories(t *testing.T) {
+	setFlag(t, "external", "true")
+	want := map[string]string{
+		"args0/args0.go:18":       "worker",
+		"args0/args0.go:19":       "worker",
+		"args0/args0.go:20":       "worker",
+		"args0/args0.go:21":       "unresolved",
+		"args0/args0.go:24":       "unresolved",
+		"args0/args0.go:27":       "unresolved",
+		"boundary/spawn.go:12":    "boundary",
+		"boundary/spawn.go:55":    "worker",
+		"boundary/spawn.go:66":    "boundary",
+		"externalflag/main.go:17": "external",
+		"externalflag/main.go:25": "worker",
+	}
+	results := analysistest.Run(t, analysistest.TestData(), execworker.Analyzer, "args0", "boundary", "externalflag")
+	got := make(map[string]string)
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			p := r.Pass.Fset.Position(d.Pos)
+			got[fmt.Sprintf("%s/%s:%d", filepath.Base(filepath.Dir(p.Filename)), filepath.Base(p.Filename), p.Line)] = d.Category
+		}
+	}
+	for at, cat := range want {
+		if got[at] != cat {
+			t.Errorf("%s: category %q, want %q", at, got[at], cat)
+		}
+	}
 }
