@@ -43,7 +43,9 @@ the analyzers:
 On a terminal, stderr shows how many packages are loaded and analysed.
 
 Exit codes, the same in every format: 0 nothing found, 3 findings
-reported, 1 error (including packages that do not parse or type-check).`,
+reported, 1 error (including packages that do not parse or type-check:
+the first such error is one line on stderr, after the findings of the
+packages that did).`,
 		Example: `  migrate check
   migrate check -C ./service ./cmd/...
   migrate check --format=json ./... > findings.json
@@ -105,9 +107,17 @@ func suiteHelp() string {
 func runCheck(ctx context.Context, stdout io.Writer, prog *progress, dir string, patterns []string, format outputFormat) error {
 	defer prog.done()
 	prog.printf("loading packages...")
-	pkgs, err := loadPackages(ctx, dir, patterns)
+	pkgs, err := loadAllPackages(ctx, dir, patterns)
 	if err != nil {
 		return err
+	}
+
+	// Report on the packages that loaded; a broken one fails the run at
+	// the end, after their findings, which the user still wants to see.
+	loadErr := firstLoadError(dir, pkgs)
+	pkgs = loadedPackages(pkgs)
+	if len(pkgs) == 0 {
+		return loadErr
 	}
 	graph, err := analyze(suite, pkgs, prog.counter("analysing packages", len(pkgs)))
 	if err != nil {
@@ -127,6 +137,9 @@ func runCheck(ctx context.Context, stdout io.Writer, prog *progress, dir string,
 	findings := collectFindings(roots)
 	if err := printReport(stdout, format, suite, dir, roots, findings); err != nil {
 		return fmt.Errorf("print findings: %w", err)
+	}
+	if loadErr != nil {
+		return loadErr
 	}
 	if len(findings) > 0 {
 		return errFindings
@@ -166,6 +179,19 @@ func analyze(analyzers []*analysis.Analyzer, pkgs []*packages.Package, packageDo
 // the mode the checker needs for suite. A package that does not parse or
 // type-check is an error.
 func loadPackages(ctx context.Context, dir string, patterns []string) ([]*packages.Package, error) {
+	pkgs, err := loadAllPackages(ctx, dir, patterns)
+	if err != nil {
+		return nil, err
+	}
+	if err := firstLoadError(dir, pkgs); err != nil {
+		return nil, err
+	}
+	return pkgs, nil
+}
+
+// loadAllPackages is loadPackages with the packages that do not parse or
+// type-check left in, their errors in their Errors.
+func loadAllPackages(ctx context.Context, dir string, patterns []string) ([]*packages.Package, error) {
 	mode := packages.LoadSyntax | packages.NeedModule | packages.NeedForTest
 	cfg := &packages.Config{Context: ctx, Dir: dir, Mode: mode, Tests: true}
 	pkgs, err := packages.Load(cfg, patterns...)
@@ -186,10 +212,23 @@ func loadPackages(ctx context.Context, dir string, patterns []string) ([]*packag
 	if len(pkgs) == 0 {
 		return nil, fmt.Errorf("pattern %s matched no packages", strings.Join(patterns, " "))
 	}
-	if err := firstLoadError(dir, pkgs); err != nil {
-		return nil, err
-	}
 	return pkgs, nil
+}
+
+// loadedPackages returns the packages of pkgs that loaded whole: with no
+// error of their own and none in a package they import, directly or not.
+// The analyzers would see a partial package, or a dependency without its
+// facts, as a program other than the user's.
+func loadedPackages(pkgs []*packages.Package) []*packages.Package {
+	broken := map[*packages.Package]bool{}
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		bad := len(p.Errors) > 0
+		for _, imp := range p.Imports {
+			bad = bad || broken[imp]
+		}
+		broken[p] = bad
+	})
+	return slices.DeleteFunc(slices.Clone(pkgs), func(p *packages.Package) bool { return broken[p] })
 }
 
 // depsWithoutSyntax reports whether pkgs import, directly or not, a
