@@ -275,6 +275,9 @@ func (f *frame) subst(l loc, b binding) (loc, bool) {
 		}
 		return loc{}, false // a field of a struct passed by value
 	}
+	if l.root == nil {
+		return l, true // on no variable, as synctest.Wait's join: the same for every caller
+	}
 	if f.isLocal(l.root) {
 		return loc{}, false
 	}
