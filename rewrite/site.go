@@ -242,6 +242,9 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	if why := checkBranch(x, d); why != "" {
 		return unchanged("%s", why)
 	}
+	if why := x.checkRoleBuilds(s.Func, d.Node); why != "" {
+		return unchanged("%s", why)
+	}
 
 	// Check that worker code keeps to what is its own.
 	reach := x.reachable(stmtNodes(d.Body))
