@@ -60,6 +60,9 @@ func run(pass *analysis.Pass) (any, error) {
 		return ""
 	}
 	exportFacts(pass, isolation)
+	if !workers.MayStart(pass.Pkg) {
+		return nil, nil // no process is started here: nothing to report
+	}
 
 	model := workers.FindWith(pass.Files, pass.TypesInfo, pass.Pkg, options(pass, isolation))
 	external := reportExternal(pass)

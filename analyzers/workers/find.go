@@ -18,6 +18,7 @@ type finder struct {
 	assigned map[*ast.CallExpr]*types.Var
 	literals map[*ast.CompositeLit]*types.Var // T{...} or &T{...} assigned to a variable
 	calls    *Calls                           // built on first use by callGraph
+	osArgs   bool                             // the package refers to os.Args
 }
 
 // Options tells FindWith what one package does not show. The zero value,
@@ -74,7 +75,7 @@ func FindWith(files []*ast.File, info *types.Info, pkg *types.Package, opts Opti
 	f.index()
 
 	m := new(Model)
-	if f.usesArgs() {
+	if f.osArgs = f.usesArgs(); f.osArgs {
 		m.Dispatches = f.dispatches()
 	}
 	if importsExec(pkg) {

@@ -10,9 +10,14 @@ import (
 
 // mayStart reports whether the package imports something that starts a
 // process: os/exec, os, syscall or a re-exec helper.
-func (f *finder) mayStart() bool {
+func (f *finder) mayStart() bool { return MayStart(f.pkg) }
+
+// MayStart reports whether pkg imports a package that can start a process:
+// os/exec, os, syscall or a re-exec helper. Without one, the package has
+// no Starts, whatever FindWith is told.
+func MayStart(pkg *types.Package) bool {
 	for _, p := range []string{"os/exec", "os", "syscall", reexecPaths[0], reexecPaths[1]} {
-		if imports(f.pkg, p) {
+		if imports(pkg, p) {
 			return true
 		}
 	}
