@@ -3,7 +3,7 @@ package pipeipc
 import (
 	_ "embed"
 	"fmt"
-	"go/types"
+	"go/ast"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -16,8 +16,9 @@ import (
 //go:embed doc.go
 var doc string
 
-// category is the diagnostic category of every report.
-const category = "pipe"
+// categoryPipe is the category of the reports of what a stream carries;
+// the pipe bugs have one each (see bugs.go).
+const categoryPipe = "pipe"
 
 // Analyzer reports the pipes between a program and its self-spawned workers.
 var Analyzer = &analysis.Analyzer{
@@ -30,90 +31,85 @@ var Analyzer = &analysis.Analyzer{
 
 func run(pass *analysis.Pass) (any, error) {
 	model := pass.ResultOf[workers.Analyzer].(*workers.Model)
+	if len(model.Starts) == 0 {
+		return nil, nil // nothing started here
+	}
+	c := newChecker(pass)
 
-	// Report the parent side of every worker, then the worker side of
-	// every dispatch a spawn starts, once even if several spawns do.
+	// Report the parent side of every worker, with its pipe bugs, then
+	// the worker side of every role a start runs, once even if several
+	// starts do.
 	seen := make(map[*workers.Dispatch]bool)
-	for _, s := range model.Spawns {
-		for _, p := range s.Pipes {
-			report(pass, p.Call, parentMessage(s, p, pass.Pkg))
+	for _, s := range model.Starts {
+		if s.Kind == workers.StartExternal {
+			continue // another program: not a worker's channel
 		}
-		d := s.Dispatch
+		worker := workerName(s)
+		ends := c.ends(s)
+		for _, e := range ends {
+			c.report(e.at, categoryPipe, "%s carries %s", subject(e, worker), e.proto.text())
+			c.earlyWait(s, e, worker)
+			c.undrained(e, worker)
+			c.lineLimit(e, worker)
+		}
+		c.stdinFirst(ends, worker)
+		c.zombie(s, worker)
+
+		d := s.Child
 		if d == nil || seen[d] {
 			continue // no worker side here, or reported already
 		}
 		seen[d] = true
-		for _, e := range d.Endpoints {
-			report(pass, d.ServeCall.Args[e.Arg], workerMessage(d, e, pass.Pkg))
+		for _, e := range c.childEnds(d) {
+			c.report(e.at, categoryPipe, "%s", childMessage(worker, e))
 		}
 	}
 	return nil, nil
 }
 
-// report reports msg at the range of node.
-func report(pass *analysis.Pass, node analysis.Range, msg string) {
-	pass.Report(analysis.Diagnostic{
+// report reports a diagnostic at the range of node.
+func (c *checker) report(node ast.Node, category, format string, args ...any) {
+	c.pass.Report(analysis.Diagnostic{
 		Pos:      node.Pos(),
 		End:      node.End(),
 		Category: category,
-		Message:  msg,
+		Message:  fmt.Sprintf(format, args...),
 	})
 }
 
-// parentMessage describes pipe p of spawn s as the parent sees it:
-//
-//	stdin pipe of worker "agent" carries task values encoded with json.Encoder
-//	stderr pipe of worker "agent" carries raw bytes
-func parentMessage(s *workers.Spawn, p *workers.Pipe, pkg *types.Package) string {
-	worker := "a worker with a non-constant role"
-	if s.Role != "" {
-		worker = fmt.Sprintf("worker %q", s.Role)
-	}
-	carries := "raw bytes"
-	if c := p.Codec; c != nil {
-		carries = fmt.Sprintf("%s %s with %s", values(c, pkg), coded(c), c.Kind)
-	}
-	return fmt.Sprintf("%s pipe of %s carries %s", p.Stream, worker, carries)
-}
-
-// workerMessage describes endpoint e of dispatch d as the worker sees it:
+// childMessage describes stream e as the worker's code uses it:
 //
 //	worker "agent" reads task values from stdin with json.Decoder in serveAgent
 //	worker "agent" writes raw bytes to stderr in serveAgent
-func workerMessage(d *workers.Dispatch, e *workers.Endpoint, pkg *types.Package) string {
-	var (
-		serve = workers.FuncString(d.Serve, pkg)
-		c     = e.Codec
-	)
-	reads := e.Stream == "stdin"
-	if c != nil {
-		reads = strings.HasSuffix(c.Kind, "Decoder")
+//	worker "pool" writes a "ready" handshake line with fmt.Fprintln, then result values with json.Encoder, to stdout in serve
+func childMessage(worker string, e *childEnd) string {
+	steps := e.proto.ordered()
+	reads := e.stream == "stdin"
+	if last := steps[len(steps)-1]; last.codec != "" {
+		reads = last.read
 	}
 	verb, prep := "writes", "to"
 	if reads {
 		verb, prep = "reads", "from"
 	}
-	what, with := "raw bytes", ""
-	if c != nil {
-		what, with = values(c, pkg), " with "+c.Kind
+	in := ""
+	if e.fn != "" {
+		in = " in " + e.fn
 	}
-	return fmt.Sprintf("worker %q %s %s %s %s%s in %s",
-		d.Role, verb, what, prep, e.Stream, with, serve)
-}
-
-// values names what codec c carries: "task values", "task and result
-// values", or just "values" when no Encode or Decode call shows a type.
-func values(c *workers.Codec, pkg *types.Package) string {
-	if len(c.Types) == 0 {
-		return "values"
+	if len(steps) == 1 {
+		s := steps[0]
+		with := ""
+		if s.codec != "" {
+			with = " with " + s.codec
+		}
+		return fmt.Sprintf("%s %s %s %s %s%s%s", worker, verb, s.noun, prep, e.stream, with, in)
 	}
-	return workers.TypeList(c.Types, pkg) + " values"
-}
-
-// coded returns "encoded" for an encoder and "decoded" for a decoder.
-func coded(c *workers.Codec) string {
-	if strings.HasSuffix(c.Kind, "Decoder") {
-		return "decoded"
+	parts := make([]string, len(steps))
+	for i, s := range steps {
+		parts[i] = s.noun
+		if s.codec != "" {
+			parts[i] += " with " + s.codec
+		}
 	}
-	return "encoded"
+	return fmt.Sprintf("%s %s %s, %s %s%s", worker, verb, strings.Join(parts, ", then "), prep, e.stream, in)
 }

@@ -46,7 +46,7 @@ func main() {
 	// This check must come before anything else touches the command line:
 	// the agent's arguments are not the orchestrator's flags.
 	if len(os.Args) > 1 && os.Args[1] == agentRole {
-		if err := serveAgent(os.Args[2:], os.Stdin, os.Stdout, os.Stderr); err != nil { // want `worker "agent" reads task values from stdin with json\.Decoder in serveAgent` `worker "agent" writes result values to stdout with json\.Encoder in serveAgent` `worker "agent" writes raw bytes to stderr in serveAgent`
+		if err := serveAgent(os.Args[2:], os.Stdin, os.Stdout, os.Stderr); err != nil { // want `worker "agent" reads task values from stdin with json\.Decoder in serveAgent` `worker "agent" writes result values to stdout with json\.Encoder in serveAgent` `worker "agent" writes lines to stderr with fmt\.Fprintf in serveAgent`
 			fmt.Fprintf(os.Stderr, "agent: %v\n", err)
 			os.Exit(1)
 		}

@@ -323,7 +323,7 @@ func runAgent(ctx context.Context, exe string, id int, tasks <-chan task, result
 	if err != nil {
 		return fmt.Errorf("agent %d: stdout pipe: %w", id, err)
 	}
-	stderr, err := cmd.StderrPipe() // want `stderr pipe of worker "agent" carries raw bytes`
+	stderr, err := cmd.StderrPipe() // want `stderr pipe of worker "agent" carries lines split by scanLogLines read with bufio\.Scanner`
 	if err != nil {
 		return fmt.Errorf("agent %d: stderr pipe: %w", id, err)
 	}

@@ -19,7 +19,7 @@ type report struct{ OK bool }
 func main() {
 	switch os.Args[1] {
 	case "judge":
-		judge(os.Stdin, os.Stdout, os.Stderr) // want `worker "judge" reads job and stop values from stdin with gob\.Decoder in judge` `worker "judge" writes report values to stdout with gob\.Encoder in judge` `worker "judge" writes raw bytes to stderr in judge`
+		judge(os.Stdin, os.Stdout, os.Stderr) // want `worker "judge" reads job and stop values from stdin with gob\.Decoder in judge` `worker "judge" writes report values to stdout with gob\.Encoder in judge` `worker "judge" writes lines to stderr with fmt\.Fprintf in judge`
 		return
 	}
 	for i := 0; i < 2; i++ {

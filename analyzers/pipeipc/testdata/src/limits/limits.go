@@ -1,6 +1,7 @@
-// Package limits pins known shortcomings: a pipe wrapped in a bufio reader
-// before its decoder, and a pipe handed to another function, read as raw
-// bytes (see TODO(procmigrate) on pipes in package workers).
+// Package limits wraps a pipe in a bufio reader before its decoder and
+// hands another pipe to a function that builds the codec: both are
+// followed. os.Stdin is wrapped before the serving function gets it, so
+// the branch uses it in place.
 package main
 
 import (
@@ -13,14 +14,14 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "agent" {
-		serve(bufio.NewReader(os.Stdin), os.Stdout) // want `worker "agent" writes raw bytes to stdout in serve`
+		serve(bufio.NewReader(os.Stdin), os.Stdout) // want `worker "agent" reads raw bytes from stdin in main` `worker "agent" writes int values to stdout with json\.Encoder in serve`
 		return
 	}
 	cmd := exec.Command(os.Args[0], "agent")
-	out, _ := cmd.StdoutPipe() // want `stdout pipe of worker "agent" carries raw bytes`
+	out, _ := cmd.StdoutPipe() // want `stdout pipe of worker "agent" carries int values decoded with json\.Decoder`
 	var n int
 	json.NewDecoder(bufio.NewReader(out)).Decode(&n)
-	in, _ := cmd.StdinPipe() // want `stdin pipe of worker "agent" carries raw bytes`
+	in, _ := cmd.StdinPipe() // want `stdin pipe of worker "agent" carries int values encoded with json\.Encoder`
 	send(in)
 }
 
