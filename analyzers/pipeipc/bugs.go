@@ -21,7 +21,9 @@ const (
 
 // isOutput reports whether the child writes the stream and the parent
 // reads it.
-func (e *end) isOutput() bool { return e.stream != "stdin" && e.how != "returned by Output" && e.how != "returned by CombinedOutput" }
+func (e *end) isOutput() bool {
+	return e.stream != "stdin" && e.how != "returned by Output" && e.how != "returned by CombinedOutput"
+}
 
 // earlyWait reports a Wait or Run on the command of s that can close an
 // output pipe while it is still read. StdoutPipe and StderrPipe say Wait
