@@ -126,7 +126,7 @@ func (c *checker) valueEnd(v ast.Expr) *end {
 			if isFunc(fn, r[0], r[1]) && len(call.Args) == 1 {
 				e := &end{at: v, how: "read from a " + types.TypeString(typeOf(c.info, call), nil), fl: c.follow(nil)}
 				e.fl.exprs = nil
-				if t := c.marshaled(call.Args[0]); t != nil {
+				if t, _ := c.marshaled(call.Args[0]); t != nil {
 					e.proto = &protocol{steps: []step{{pos: call.Pos(), noun: c.typesNoun([]types.Type{t}), verbed: "encoded", codec: "json.Marshal"}}}
 				}
 				return e

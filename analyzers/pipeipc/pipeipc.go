@@ -85,7 +85,7 @@ func (c *checker) report(node ast.Node, category, format string, args ...any) {
 func childMessage(worker string, e *childEnd) string {
 	steps := e.proto.ordered()
 	reads := e.stream == "stdin"
-	if last := steps[len(steps)-1]; last.codec != "" {
+	if last := steps[len(steps)-1]; last.codec != "" && !last.both {
 		reads = last.read
 	}
 	verb, prep := "writes", "to"

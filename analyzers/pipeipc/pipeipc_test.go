@@ -3,8 +3,10 @@ package pipeipc_test
 import (
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/procmigrate/procmigrate/analyzers/execworker"
 	"github.com/procmigrate/procmigrate/analyzers/pipeipc"
 )
 
@@ -16,4 +18,27 @@ func Test(t *testing.T) {
 		"nolint",
 		// Nothing to report.
 		"subcommand", "external", "noexec", "helperproc")
+}
+
+// TestShapes runs execworker and pipeipc together on programs written
+// after shapes common in public code, so that each fixture states
+// everything the two report on it, and nothing else.
+func TestShapes(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), both,
+		"shapes/rpcplugin", "shapes/prestarted", "shapes/master",
+		"shapes/restarter", "shapes/jsonlpool", "shapes/compiler")
+}
+
+// both reports what execworker and pipeipc report, in one pass.
+var both = &analysis.Analyzer{
+	Name:      "both",
+	Doc:       "execworker and pipeipc",
+	Requires:  pipeipc.Analyzer.Requires,
+	FactTypes: execworker.Analyzer.FactTypes,
+	Run: func(pass *analysis.Pass) (any, error) {
+		if _, err := execworker.Analyzer.Run(pass); err != nil {
+			return nil, err
+		}
+		return pipeipc.Analyzer.Run(pass)
+	},
 }

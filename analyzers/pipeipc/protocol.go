@@ -20,6 +20,7 @@ type step struct {
 	verbed    string // as the parent side says it: "encoded", "decoded", "read", "written"
 	codec     string // "json.Encoder", "bufio.Scanner", ""
 	read      bool   // the end reads it
+	both      bool   // it goes both ways: the stream's direction says which
 	handshake bool
 }
 
@@ -148,8 +149,11 @@ func (c *checker) methodStep(p *protocol, call *ast.CallExpr, fn *types.Func) {
 		}
 		add("raw bytes", "", "", true)
 	case name == "Write" && len(call.Args) == 1:
-		if t := c.marshaled(call.Args[0]); t != nil {
+		if t, newline := c.marshaled(call.Args[0]); t != nil && newline {
 			add(c.typesNoun([]types.Type{t})+" as JSON lines", "written", "json.Marshal", false)
+			return
+		} else if t != nil {
+			add(c.typesNoun([]types.Type{t}), "encoded", "json.Marshal", false)
 			return
 		}
 		add("raw bytes", "", "", false)
@@ -441,37 +445,52 @@ func (c *checker) unmarshaledFrom(tok *ast.CallExpr) types.Type {
 	return pointee(c.info.TypeOf(p.Args[1]))
 }
 
-// marshaled returns the type of the value whose JSON encoding e is:
-// b, with b, err := json.Marshal(v), or append(b, '\n').
-func (c *checker) marshaled(e ast.Expr) types.Type {
+// marshaled returns the type of the value whose JSON encoding e is, and
+// whether a newline follows it: b, with b, err := json.Marshal(v), or
+// append(b, '\n').
+func (c *checker) marshaled(e ast.Expr) (types.Type, bool) {
 	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
 		if b, ok := c.info.Uses[funIdent(call.Fun)].(*types.Builtin); ok && b.Name() == "append" && len(call.Args) > 0 {
-			return c.marshaled(call.Args[0])
+			t, _ := c.marshaled(call.Args[0])
+			return t, true
 		}
 		if isFunc(c.callee(call), "encoding/json", "Marshal") && len(call.Args) == 1 {
-			return c.info.TypeOf(call.Args[0])
+			return c.info.TypeOf(call.Args[0]), false
 		}
-		return nil
+		return nil, false
 	}
 	v, ok := c.objectOf(e).(*types.Var)
-	if !ok {
-		return nil
-	}
-	// The value assigned to v in the same function.
 	fd := c.enclosingFunc(e)
-	var t types.Type
+	if !ok || fd == nil {
+		return nil, false
+	}
+
+	// The value assigned to v in the same function, and whether a
+	// newline is appended to it there.
+	var (
+		t       types.Type
+		newline bool
+	)
 	ast.Inspect(fd, func(n ast.Node) bool {
 		as, ok := n.(*ast.AssignStmt)
-		if !ok || t != nil || len(as.Rhs) != 1 {
-			return t == nil
+		if !ok || len(as.Rhs) != 1 || c.objectOf(as.Lhs[0]) != v {
+			return true
 		}
 		call, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
-		if ok && c.objectOf(as.Lhs[0]) == v && isFunc(c.callee(call), "encoding/json", "Marshal") && len(call.Args) == 1 {
+		if !ok {
+			return true
+		}
+		if isFunc(c.callee(call), "encoding/json", "Marshal") && len(call.Args) == 1 && t == nil {
 			t = c.info.TypeOf(call.Args[0])
 		}
-		return t == nil
+		if b, ok := c.info.Uses[funIdent(call.Fun)].(*types.Builtin); ok && b.Name() == "append" && len(call.Args) == 2 {
+			if tv := c.info.Types[call.Args[1]]; tv.Value != nil && tv.Value.ExactString() == "10" {
+				newline = true
+			}
+		}
+		return true
 	})
-	return t
+	return t, newline
 }
 
 // funIdent returns the identifier a call's function is, or nil.
@@ -533,7 +552,7 @@ func (c *checker) rpcCallStep(p *protocol, call *ast.CallExpr, conn ast.Expr) {
 	if strings.HasSuffix(codec, "erver") {
 		verbed = "served"
 	}
-	p.steps = append(p.steps, step{pos: call.Pos(), noun: noun, verbed: verbed, codec: codec, read: true})
+	p.steps = append(p.steps, step{pos: call.Pos(), noun: noun, verbed: verbed, codec: codec, both: true})
 }
 
 // rpcMethods returns the constant method names the client a constructor
