@@ -87,7 +87,7 @@ func (p *pool) refill(ctx context.Context) {
 
 func (p *pool) start() (*proc, error) {
 	cmd := exec.Command(p.exe, "render") // want `worker spawned with exec\.Command re-executes this binary \(os\.Executable\(\)\) as role "render" served by render; a candidate to run as a goroutine`
-	in, err := cmd.StdinPipe() // want `stdin pipe of worker "render" carries lines written with fmt\.Fprintln`
+	in, err := cmd.StdinPipe()           // want `stdin pipe of worker "render" carries lines written with fmt\.Fprintln`
 	if err != nil {
 		return nil, err
 	}

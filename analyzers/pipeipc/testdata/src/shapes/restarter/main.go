@@ -45,7 +45,7 @@ func main() {
 
 func runOnce(ctx context.Context, exe string) error {
 	cmd := exec.CommandContext(ctx, exe, "-crawler") // want `worker spawned with exec\.CommandContext re-executes this binary \(os\.Executable\(\)\) with flag -crawler served by runCrawler; a candidate to run as a goroutine`
-	stdout, err := cmd.StdoutPipe() // want `stdout pipe of worker "crawler" carries lines read with bufio\.Scanner`
+	stdout, err := cmd.StdoutPipe()                  // want `stdout pipe of worker "crawler" carries lines read with bufio\.Scanner`
 	if err != nil {
 		return err
 	}
