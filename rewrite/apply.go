@@ -26,6 +26,7 @@ type editor struct {
 	taken   map[string]bool // names in the package scope and those given out
 	roles   map[*workers.Dispatch]string
 	privs   map[*types.Var]bool
+	shared  map[*types.Var]bool   // shared variables made safe
 	moved   map[*dst.FuncDecl]int // declarations moved to the top of each
 	params  map[types.Object]int  // parameters added in front of each
 
@@ -47,6 +48,7 @@ func newEditor(x *pkgIndex) (*editor, error) {
 		taken:   map[string]bool{},
 		roles:   map[*workers.Dispatch]string{},
 		privs:   map[*types.Var]bool{},
+		shared:  map[*types.Var]bool{},
 		moved:   map[*dst.FuncDecl]int{},
 		params:  map[types.Object]int{},
 

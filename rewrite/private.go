@@ -40,12 +40,10 @@ type privateVar struct {
 }
 
 // planPrivate finds the package variables that worker code mutates and
-// plans to privatize each; it returns why it cannot when it cannot.
-//
-// TODO(procmigrate): a variable that the parent also uses, or that cannot
-// be privatized, should be guarded by a mutex with a note that its meaning
-// changes; for now the site is left unchanged.
-func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*privateVar, string) {
+// plans to privatize each, or to share it made safe for goroutines when it
+// is a cache or cannot be private; it returns why it can do neither when
+// it cannot.
+func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*privateVar, []*sharedVar, string) {
 	inReach := map[*ast.FuncDecl]bool{}
 	for _, fd := range reach {
 		inReach[fd] = true
@@ -70,27 +68,41 @@ func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*pr
 			}
 		}
 		if first != nil {
-			return nil, fmt.Sprintf("the branch for role %q itself changes package variable %s at %s", d.Role, first.Name, x.pos(first.Pos()))
+			return nil, nil, fmt.Sprintf("the branch for role %q itself changes package variable %s at %s", d.Role, first.Name, x.pos(first.Pos()))
 		}
 	}
 	if len(order) == 0 {
-		return nil, ""
+		return nil, nil, ""
 	}
 	sort.Slice(order, func(i, j int) bool { return order[i].Pos() < order[j].Pos() })
 
 	root := x.decls[d.Serve]
 	if d.Serve == nil || root == nil {
-		return nil, fmt.Sprintf("worker code changes package variable %s and the role's serving function was not found", order[0].Name())
+		return nil, nil, fmt.Sprintf("worker code changes package variable %s and the role's serving function was not found", order[0].Name())
 	}
-	var out []*privateVar
+	var (
+		out    []*privateVar
+		shared []*sharedVar
+	)
 	for _, v := range order {
+		// A cache is shared rather than copied; what cannot be private
+		// is shared and made safe if it can be; see sharedVar.
+		if sv := planCache(x, d, v); sv != nil {
+			shared = append(shared, sv)
+			continue
+		}
 		pv, why := planVar(x, v, root, reach)
 		if why != "" {
-			return nil, why
+			sv, why := planShared(x, d, v, why)
+			if why != "" {
+				return nil, nil, why
+			}
+			shared = append(shared, sv)
+			continue
 		}
 		out = append(out, pv)
 	}
-	return out, ""
+	return out, shared, ""
 }
 
 // planVar plans the privatization of v into root.
@@ -259,11 +271,17 @@ func assignedIn(x *pkgIndex, v *types.Var, fds []*ast.FuncDecl) bool {
 // worker does not run, a test, or flag parsing. A child process started
 // with the variable's initial value; a goroutine would see whatever the
 // parent made of it. It returns the worker's read and the parent's write.
+// The variables in shared are left out: the rewrite shares them on
+// purpose and says so.
 //
 // TODO(procmigrate): writes through pointers and through functions of
 // other packages are not seen, nor writes in main before the dispatch,
 // which the child ran too and which are counted here as the parent's.
-func parentSetRead(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (read, write *ast.Ident) {
+func parentSetRead(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl, shared []*sharedVar) (read, write *ast.Ident) {
+	skip := map[*types.Var]bool{}
+	for _, sv := range shared {
+		skip[sv.obj] = true
+	}
 	inReach := map[*ast.FuncDecl]bool{}
 	for _, fd := range reach {
 		inReach[fd] = true
@@ -272,7 +290,7 @@ func parentSetRead(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (rea
 	collect := func(n ast.Node) {
 		ast.Inspect(n, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
-				if v, ok := x.isPkgVar(x.info.Uses[id]); ok && !isSyncType(v.Type()) && reads[v] == nil {
+				if v, ok := x.isPkgVar(x.info.Uses[id]); ok && !isSyncType(v.Type()) && !skip[v] && reads[v] == nil {
 					reads[v] = id
 				}
 			}

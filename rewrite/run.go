@@ -218,6 +218,9 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		for _, v := range p.private {
 			e.privatize(v)
 		}
+		for _, sv := range p.shared {
+			e.share(sv)
+		}
 	}
 
 	// Print the changed files and gather the whole package.

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/procmigrate/procmigrate/analyzers/sharedvar"
 	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
@@ -29,6 +30,7 @@ type pkgIndex struct {
 	uses    map[types.Object][]*ast.Ident // in source order
 	other   map[string]string             // names in files of other builds, to the file
 	calls   *workers.Calls
+	shared  []*sharedvar.Shared // what sharedvar finds, once asked for
 }
 
 func newPkgIndex(pkg *packages.Package) *pkgIndex {
@@ -188,6 +190,7 @@ type sitePlan struct {
 	notes    []string
 	typed    []*typedStream // stdin and stdout, at TypedChannels
 	private  []*privateVar
+	shared   []*sharedVar // shared between the workers, made safe
 	proc     *procPlan
 	cgo      []*ast.FuncDecl // functions that hold the cgo lock
 }
@@ -263,17 +266,20 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	if id, use := heldProcessWide(x, d, reach); id != nil {
 		return unchanged("worker code uses %s at %s, which holds %s from %s and so %s", id.Name, x.pos(id.Pos()), objName(use.obj), x.pos(enclosingSel(x, use.id).Pos()), use.why)
 	}
-	vars, why := planPrivate(x, d, reach)
+	vars, shared, why := planPrivate(x, d, reach)
 	if why != "" {
 		return unchanged("%s", why)
 	}
-	p.private = vars
-	if read, write := parentSetRead(x, d, reach); read != nil {
+	p.private, p.shared = vars, shared
+	if read, write := parentSetRead(x, d, reach, shared); read != nil {
 		return unchanged("worker code reads package variable %s at %s, which is set outside worker code at %s; a child process saw its initial value, a goroutine would see the parent's",
 			read.Name, x.pos(read.Pos()), x.pos(write.Pos()))
 	}
 	for _, v := range vars {
 		p.notes = append(p.notes, fmt.Sprintf("package variable %s is now private to each run of %s, as it was to each %s process", v.obj.Name(), d.Serve.Name(), s.Role))
+	}
+	for _, sv := range shared {
+		p.notes = append(p.notes, sv.note(s.Role))
 	}
 
 	if importsC(x.files) {
