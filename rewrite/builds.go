@@ -6,6 +6,9 @@ import (
 	"go/ast"
 	"go/build"
 	"go/build/constraint"
+	"go/format"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"os/exec"
@@ -75,6 +78,8 @@ func builtWithout(a, b string) (string, error) {
 		return "", fmt.Errorf("they name %d build tags", len(tags))
 	}
 	content := map[string][]byte{a: srcA, b: srcB}
+	// MatchFile leaves the cgo files, which need cgo, to Import.
+	cgoA, cgoB := importsCSource(srcA), importsCSource(srcB)
 	for _, p := range platforms {
 		goos, goarch, _ := strings.Cut(p, "/")
 		for _, cgo := range []bool{false, true} {
@@ -101,6 +106,8 @@ func builtWithout(a, b string) (string, error) {
 				if err != nil {
 					return "", err
 				}
+				inA = inA && (cgo || !cgoA)
+				inB = inB && (cgo || !cgoB)
 				if inA && !inB {
 					where := p
 					if len(ctxt.BuildTags) > 0 {
@@ -114,11 +121,25 @@ func builtWithout(a, b string) (string, error) {
 	return "", nil
 }
 
+// importsCSource reports whether the Go source src imports "C".
+func importsCSource(src []byte) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+	if err != nil {
+		return false
+	}
+	for _, imp := range f.Imports {
+		if imp.Path.Value == `"C"` {
+			return true
+		}
+	}
+	return false
+}
+
 // unconstrained reports whether the file name with content src has neither
 // a build constraint line nor a GOOS or GOARCH suffix: a file every build
 // of its package compiles.
 func unconstrained(name string, src []byte) bool {
-	if len(buildLines(src)) > 0 {
+	if len(buildLines(src)) > 0 || importsCSource(src) {
 		return false
 	}
 	// A file that a platform no Go knows builds has no platform suffix.
@@ -211,4 +232,152 @@ func goPlatforms() ([]string, error) {
 		return ri != 0 && (rj == 0 || ri < rj)
 	})
 	return list, nil
+}
+
+// runtimeBuild returns the build constraint the runtime's copy in the
+// package of x needs, or nil: it must be compiled wherever a file of the
+// package is, and nowhere else. A package whose files are all for Linux,
+// say, builds nothing on Windows, and a runtime there would make it a
+// package of one file, a main package without main. Test files and files
+// of another package name do not count.
+//
+// The constraint is each file's own, its //go:build line, its GOOS and
+// GOARCH suffix and cgo if it imports "C", joined with ||; nil when some
+// file has none.
+func runtimeBuild(x *pkgIndex) (constraint.Expr, error) {
+	var names []string
+	names = append(names, x.pkg.GoFiles...)
+	names = append(names, x.pkg.IgnoredFiles...)
+	var platforms []string
+	var out constraint.Expr
+	seen := map[string]bool{}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") || !strings.HasSuffix(name, ".go") || filepath.Base(name) == runtimeFile {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ImportsOnly|parser.ParseComments)
+		if err != nil || f.Name.Name != x.pkg.Name {
+			continue // not of this package in any build
+		}
+		if platforms == nil {
+			if platforms, err = goPlatforms(); err != nil {
+				return nil, err
+			}
+		}
+		expr, err := fileBuild(name, src, f, platforms)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Base(name), err)
+		}
+		if expr == nil {
+			return nil, nil // built everywhere its package is
+		}
+		for _, term := range orTerms(expr) {
+			if seen[term.String()] {
+				continue
+			}
+			seen[term.String()] = true
+			if out == nil {
+				out = term
+			} else {
+				out = &constraint.OrExpr{X: out, Y: term}
+			}
+		}
+	}
+	return out, nil
+}
+
+// orTerms returns the operands of expr's top-level ||s, or expr.
+func orTerms(expr constraint.Expr) []constraint.Expr {
+	if or, ok := expr.(*constraint.OrExpr); ok {
+		return append(orTerms(or.X), orTerms(or.Y)...)
+	}
+	return []constraint.Expr{expr}
+}
+
+// fileBuild returns the constraint under which the go command builds the
+// file name, parsed as f from src, or nil when it always does.
+func fileBuild(name string, src []byte, f *ast.File, platforms []string) (constraint.Expr, error) {
+	var exprs []constraint.Expr
+	var plus []constraint.Expr
+	for _, line := range buildLines(src) {
+		expr, err := constraint.Parse(line)
+		if err != nil {
+			return nil, err
+		}
+		if constraint.IsGoBuild(line) {
+			exprs = append(exprs, expr) // it supersedes any // +build lines
+		} else {
+			plus = append(plus, expr)
+		}
+	}
+	if len(exprs) == 0 {
+		exprs = plus
+	}
+	exprs = append(exprs, suffixBuild(filepath.Base(name), platforms)...)
+	for _, imp := range f.Imports {
+		if imp.Path.Value == `"C"` {
+			exprs = append(exprs, &constraint.TagExpr{Tag: "cgo"})
+			break
+		}
+	}
+	var out constraint.Expr
+	seen := map[string]bool{}
+	for _, e := range exprs {
+		if seen[e.String()] {
+			continue // windows in the name and the line
+		}
+		seen[e.String()] = true
+		if out == nil {
+			out = e
+		} else {
+			out = &constraint.AndExpr{X: out, Y: e}
+		}
+	}
+	return out, nil
+}
+
+// suffixBuild returns the tags that a file name's _GOOS, _GOARCH or
+// _GOOS_GOARCH suffix requires, as the go command reads it: the part
+// before the first underscore and a final _test do not count.
+func suffixBuild(base string, platforms []string) []constraint.Expr {
+	goos, goarch := map[string]bool{}, map[string]bool{}
+	for _, p := range platforms {
+		o, a, _ := strings.Cut(p, "/")
+		goos[o], goarch[a] = true, true
+	}
+	name, _, _ := strings.Cut(base, ".")
+	i := strings.Index(name, "_")
+	if i < 0 {
+		return nil
+	}
+	l := strings.Split(name[i:], "_")
+	if n := len(l); n > 0 && l[n-1] == "test" {
+		l = l[:n-1]
+	}
+	tag := func(t string) constraint.Expr { return &constraint.TagExpr{Tag: t} }
+	switch n := len(l); {
+	case n >= 2 && goos[l[n-2]] && goarch[l[n-1]]:
+		return []constraint.Expr{tag(l[n-2]), tag(l[n-1])}
+	case n >= 1 && (goos[l[n-1]] || goarch[l[n-1]]):
+		return []constraint.Expr{tag(l[n-1])}
+	}
+	return nil
+}
+
+// runtimeWithBuild returns the runtime's source for the package of x, in
+// gofmt's format, with the constraint runtimeBuild gives it.
+func runtimeWithBuild(x *pkgIndex) ([]byte, error) {
+	expr, err := runtimeBuild(x)
+	if err != nil {
+		return nil, fmt.Errorf("build constraint of %s: %w", runtimeFile, err)
+	}
+	src := runtimeFor(x.pkg.Name)
+	if expr != nil {
+		src = append([]byte("//go:build "+expr.String()+"\n\n"), src...)
+	}
+	return format.Source(src)
 }

@@ -23,6 +23,8 @@ import (
 //
 //	go.mod, *.go        the module the rewriter is run on ("./...")
 //	build               present when the result must pass go build and go vet
+//	runtime-build       the //go:build line the runtime's copy must have;
+//	                    without it, the copy must have none
 //	want/FILE           the expected new content of each file the run changes
 //	sites               the expected site summary, one site a line
 //
@@ -48,9 +50,10 @@ var goldenKnownWrong = map[string]string{
 
 // Names of the sections that are not files of the input module.
 const (
-	goldenWant  = "want/"
-	goldenSites = "sites"
-	goldenBuild = "build"
+	goldenWant         = "want/"
+	goldenSites        = "sites"
+	goldenBuild        = "build"
+	goldenRuntimeBuild = "runtime-build"
 )
 
 func TestGolden(t *testing.T) {
@@ -103,7 +106,7 @@ func runGoldenCase(t *testing.T, name, file string) {
 	if !*updateGolden || knownWrong {
 		goldenCompare(ar, got, sites, report)
 	}
-	goldenCheckRuntime(res, runtimes, report)
+	goldenCheckRuntime(ar, res, runtimes, report)
 	for _, f := range res.Files {
 		if formatted, err := format.Source(f.New); err != nil {
 			report("%s does not parse: %v", goldenRel(dir, f.Path), err)
@@ -135,7 +138,7 @@ func goldenExtract(t *testing.T, ar *txtar.Archive) string {
 		t.Fatal(err)
 	}
 	for _, f := range ar.Files {
-		if strings.HasPrefix(f.Name, goldenWant) || f.Name == goldenSites || f.Name == goldenBuild {
+		if strings.HasPrefix(f.Name, goldenWant) || f.Name == goldenSites || f.Name == goldenBuild || f.Name == goldenRuntimeBuild {
 			continue
 		}
 		path := filepath.Join(dir, filepath.FromSlash(f.Name))
@@ -237,8 +240,15 @@ func goldenCompare(ar *txtar.Archive, got map[string][]byte, sites []byte, repor
 }
 
 // goldenCheckRuntime checks that a run writes the runtime into a package
-// exactly when one of its sites converts, as the embedded runtime.
-func goldenCheckRuntime(res *Result, runtimes []File, report func(string, ...any)) {
+// exactly when one of its sites converts, as the embedded runtime under
+// the build constraint of the archive's runtime-build section, if any.
+func goldenCheckRuntime(ar *txtar.Archive, res *Result, runtimes []File, report func(string, ...any)) {
+	var wantBuild string
+	for _, f := range ar.Files {
+		if f.Name == goldenRuntimeBuild {
+			wantBuild = strings.TrimSpace(string(f.Data))
+		}
+	}
 	converting := map[string]bool{}
 	for _, s := range res.Sites {
 		if s.Level > Unchanged {
@@ -266,7 +276,14 @@ func goldenCheckRuntime(res *Result, runtimes []File, report func(string, ...any
 			report("format the runtime: %v", err)
 			continue
 		}
-		if !bytes.Equal(f.New, want) {
+		got, build := f.New, ""
+		if line, rest, ok := bytes.Cut(got, []byte("\n\n")); ok && bytes.HasPrefix(line, []byte("//go:build ")) {
+			got, build = rest, string(line)
+		}
+		if build != wantBuild {
+			report("%s has build constraint %q, want %q", runtimeFile, build, wantBuild)
+		}
+		if !bytes.Equal(got, want) {
 			report("%s is not the embedded runtime for package %s", runtimeFile, pkg.Name.Name)
 		}
 	}

@@ -232,6 +232,11 @@ func importAs(df *dst.File, path, alias string) {
 // context package, the file imports the package under an alias that no
 // identifier of the package spells, and the restorer qualifies every use
 // in the file with it.
+//
+// TODO(procmigrate): when the file already imports the package under its
+// name, renaming the import changes every use of it in the file, not just
+// the new one; the restorer keeps one name per path, so a second import
+// under the alias is not an option with it.
 func (e *editor) qualifyAt(n ast.Node, df *dst.File, path string) {
 	name := importResolver(e.x)[path]
 	if name == "" {

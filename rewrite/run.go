@@ -255,13 +255,10 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		contents[name] = src
 	}
 	if !hasRuntime(x) {
-		// TODO(procmigrate): the runtime's file has no build constraint, so
-		// a package whose files are all built for some platforms only (all
-		// //go:build linux) gains a file on the others, where it had none.
 		name := filepath.Join(filepath.Dir(x.pkg.GoFiles[0]), runtimeFile)
-		src, err := format.Source(runtimeFor(x.pkg.Name))
+		src, err := runtimeWithBuild(x)
 		if err != nil {
-			return nil, nil, fmt.Errorf("format runtime: %w", err)
+			return nil, nil, err
 		}
 		files = append(files, File{Path: name, New: src, Mode: 0o644})
 		contents[name] = src
