@@ -60,7 +60,9 @@ func (c *checker) ends(s *workers.Spawn) []*end {
 		}
 	}
 	for _, e := range out {
-		e.proto = c.describe(e.fl)
+		if e.proto == nil {
+			e.proto = c.describe(e.fl)
+		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package pipeipc_test
 
 import (
+	"slices"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -13,7 +14,7 @@ import (
 func Test(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), pipeipc.Analyzer,
 		// Workers.
-		"agentswarm", "gobpipes", "mixed", "aliased", "limits",
+		"agentswarm", "gobpipes", "mixed", "aliased", "limits", "codecs", "pipebugs",
 		// Workers, some under //nolint or in a generated file.
 		"nolint",
 		// Nothing to report.
@@ -41,4 +42,33 @@ var both = &analysis.Analyzer{
 		}
 		return pipeipc.Analyzer.Run(pass)
 	},
+}
+
+// TestCategories checks each pipe bug has a category of its own, which
+// JSON and SARIF output carry, and the descriptions of streams have
+// "pipe".
+func TestCategories(t *testing.T) {
+	want := map[int]string{
+		53:  "pipe",
+		55:  "earlywait",
+		102: "undrained",
+		113: "earlywait",
+		119: "zombie",
+		134: "zombie",
+		143: "stdinfirst",
+		171: "linelimit",
+	}
+	results := analysistest.Run(t, analysistest.TestData(), pipeipc.Analyzer, "pipebugs")
+	got := make(map[int][]string)
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			line := r.Pass.Fset.Position(d.Pos).Line
+			got[line] = append(got[line], d.Category)
+		}
+	}
+	for line, cat := range want {
+		if !slices.Contains(got[line], cat) {
+			t.Errorf("line %d: categories %q, want %q among them", line, got[line], cat)
+		}
+	}
 }

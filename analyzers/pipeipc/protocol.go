@@ -558,6 +558,9 @@ func (c *checker) rpcCallStep(p *protocol, call *ast.CallExpr, conn ast.Expr) {
 // rpcMethods returns the constant method names the client a constructor
 // call makes is called with: client.Call("Plugin.Greet", ...).
 func (c *checker) rpcMethods(ctor *ast.CallExpr) []string {
+	if p, ok := c.parent(ctor).(*ast.CallExpr); ok && isFunc(c.callee(p), "net/rpc", "NewClientWithCodec") {
+		ctor = p // rpc.NewClientWithCodec(jsonrpc.NewClientCodec(conn))
+	}
 	var out []string
 	seen := make(map[string]bool)
 	for _, e := range c.follow([]ast.Expr{ctor}).exprs {
