@@ -177,7 +177,7 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	}
 	// Not e.taken alone: a local of the spawning function, such as a
 	// parameter runAgentRole, would hide the function where it is passed.
-	name := fresh("run"+exportName(d.Role)+"Role", e.taken, e.identNames())
+	name := fresh("run"+exportName(roleWord(d))+"Role", e.taken, e.identNames())
 	e.taken[name] = true
 	e.roles[d] = name
 	proc := e.procParam()
@@ -205,7 +205,7 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	fd.Decs.After = dst.EmptyLine
 	fd.Decs.Start = commentLines(fmt.Sprintf("%s runs the %q role in-process. It does what %s does when "+
 		"the binary is started as that role, with os.Args, the standard streams and os.Exit "+
-		"replaced by the worker's own, which %s holds, and the status it returns.", name, d.Role, d.Func.Name.Name, proc))
+		"replaced by the worker's own, which %s holds, and the status it returns.", name, roleLabel(d), d.Func.Name.Name, proc))
 
 	// Place it after the function that spawns the worker.
 	spawnFunc := p.spawn.Func
@@ -259,6 +259,7 @@ func (e *editor) copyBranch(d *workers.Dispatch, proc string, pp *procPlan) []ds
 			}
 		}
 	}
+	e.replaceRoleReads(d, proc, repl)
 	for arg := range e.procArgs {
 		repl[arg] = func(n dst.Node) dst.Node {
 			return &dst.Ident{Name: proc, Decs: dst.IdentDecorations{NodeDecs: n.(*dst.CallExpr).Decs.NodeDecs}}

@@ -176,6 +176,25 @@ func (e *editor) lockSites(sv *sharedVar, mu string) {
 		}
 		byList[s.list] = append(byList[s.list], s)
 	}
+
+	// An if whose head is locked and whose body starts with a locked
+	// statement keeps the lock into the body: the check and what it
+	// guards stay one step, as in if m[k] < n { m[k]++ }.
+	isSite := map[ast.Stmt]bool{}
+	for _, s := range sv.locks {
+		isSite[s.stmt] = s.snaps == nil && !s.head
+	}
+	into := map[ast.Stmt]bool{} // heads that keep the lock into the body
+	held := map[ast.Stmt]bool{} // statements that find the lock held
+	for _, s := range sv.locks {
+		if !s.head {
+			continue
+		}
+		if list := s.stmt.(*ast.IfStmt).Body.List; len(list) > 0 && isSite[list[0]] {
+			into[s.stmt], held[list[0]] = true, true
+		}
+	}
+
 	for _, l := range lists {
 		var sites []lockSite
 		for _, s := range byList[l] {
@@ -207,7 +226,7 @@ func (e *editor) lockSites(sv *sharedVar, mu string) {
 			runs = append(runs, []lockSite{s})
 		}
 		for _, run := range runs {
-			e.lockRun(run, mu)
+			e.lockRun(run, mu, into[run[len(run)-1].stmt], held[run[0].stmt])
 		}
 		e.touch(l)
 	}
@@ -227,7 +246,7 @@ func (e *editor) lockSites(sv *sharedVar, mu string) {
 // TODO(procmigrate): a statement that panics while holding the lock, in a
 // worker whose panic the runtime contains, leaves it locked; only the
 // deferred unlock of a return is released.
-func (e *editor) lockRun(run []lockSite, mu string) {
+func (e *editor) lockRun(run []lockSite, mu string, into, held bool) {
 	call := func(method string) *dst.CallExpr {
 		return &dst.CallExpr{Fun: &dst.SelectorExpr{X: &dst.Ident{Name: mu}, Sel: &dst.Ident{Name: method}}}
 	}
@@ -235,13 +254,16 @@ func (e *editor) lockRun(run []lockSite, mu string) {
 	last := e.dstOf(run[len(run)-1].stmt).(dst.Stmt)
 	list := e.dstList(run[0].list)
 
-	// Lock before the first statement, which keeps its comments.
-	lock := &dst.ExprStmt{X: call("Lock")}
-	lock.Decs.Before = first.Decorations().Before
-	lock.Decs.Start = first.Decorations().Start
-	first.Decorations().Before = dst.NewLine
-	first.Decorations().Start = nil
-	insertStmt(list, first, lock, false)
+	// Lock before the first statement, which keeps its comments, unless
+	// the if around it holds the lock already.
+	if !held {
+		lock := &dst.ExprStmt{X: call("Lock")}
+		lock.Decs.Before = first.Decorations().Before
+		lock.Decs.Start = first.Decorations().Start
+		first.Decorations().Before = dst.NewLine
+		first.Decorations().Start = nil
+		insertStmt(list, first, lock, false)
+	}
 
 	end := run[len(run)-1]
 	switch {
@@ -258,7 +280,9 @@ func (e *editor) lockRun(run []lockSite, mu string) {
 			u.Decs.After = dst.NewLine
 			b.List = append([]dst.Stmt{u}, b.List...)
 		}
-		prepend(ifs.Body)
+		if !into {
+			prepend(ifs.Body)
+		}
 		if ifs.Else == nil {
 			ifs.Else = &dst.BlockStmt{}
 		}

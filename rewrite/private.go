@@ -282,6 +282,9 @@ func parentSetRead(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl, shar
 	for _, sv := range shared {
 		skip[sv.obj] = true
 	}
+	if v := roleFlagVar(x, d); v != nil {
+		skip[v] = true // its reads in the branch become the role's value
+	}
 	inReach := map[*ast.FuncDecl]bool{}
 	for _, fd := range reach {
 		inReach[fd] = true

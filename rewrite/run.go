@@ -100,7 +100,7 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	for _, p := range plans {
 		sites = append(sites, Site{
 			Pos:    x.fset.Position(p.spawn.Call.Pos()),
-			Role:   p.spawn.Role,
+			Role:   siteRole(p),
 			Level:  p.level,
 			Reason: p.reason,
 			Notes:  p.notes,

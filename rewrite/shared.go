@@ -248,12 +248,8 @@ func snapshots(x *pkgIndex, v *types.Var, s lockSite, uses []*ast.Ident) ([]ast.
 				if p.X != e {
 					break climb
 				}
-				if tv := x.info.Types[p.Index]; tv.Value == nil {
-					k, ok := ast.Unparen(p.Index).(*ast.Ident)
-					kv, isVar := x.info.Uses[k].(*types.Var)
-					if !ok || !isVar || kv.Pos() >= s.stmt.Pos() || changedIn(x, s.stmt, kv) {
-						return nil, fmt.Sprintf("%s is read there at %s with a key the statement computes", v.Name(), x.pos(id.Pos()))
-					}
+				if !stableKey(x, p.Index, s.stmt) {
+					return nil, fmt.Sprintf("%s is read there at %s with a key the statement computes", v.Name(), x.pos(id.Pos()))
 				}
 				e = p
 			case *ast.SelectorExpr:
@@ -470,6 +466,27 @@ func stmtKind(st ast.Stmt) string {
 		return "select"
 	}
 	return fmt.Sprintf("%T", st)
+}
+
+// stableKey reports whether the key k has the same value before stmt as
+// where stmt uses it: a constant, or a local declared before stmt, or a
+// field of one, that stmt does not change.
+func stableKey(x *pkgIndex, k ast.Expr, stmt ast.Stmt) bool {
+	if tv := x.info.Types[k]; tv.Value != nil {
+		return true
+	}
+	switch k := ast.Unparen(k).(type) {
+	case *ast.Ident:
+		v, ok := x.info.Uses[k].(*types.Var)
+		return ok && v.Parent() != x.pkg.Types.Scope() && v.Pos() < stmt.Pos() && !changedIn(x, stmt, v)
+	case *ast.SelectorExpr:
+		sel := x.info.Selections[k]
+		if sel == nil || sel.Kind() != types.FieldVal || sel.Indirect() {
+			return false // a field through a pointer may change elsewhere
+		}
+		return stableKey(x, k.X, stmt)
+	}
+	return false
 }
 
 // escapes says how the use id hands out a reference to the variable's

@@ -225,13 +225,16 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	if use := exitErrorUse(x); use != nil {
 		return unchanged("the package inspects *exec.ExitError at %s, which the error of an in-process worker is not", x.pos(use.Pos()))
 	}
-	if len(s.Args) == 0 {
+	d := s.Dispatch
+	if d == nil {
+		d = sourceChild(s) // a flag or variable of the environment
+	}
+	if d == nil && len(s.Args) == 0 {
 		return unchanged("the spawn passes no role argument, so the worker's code cannot be found")
 	}
-	if s.Role == "" {
+	if d == nil && s.Role == "" {
 		return unchanged("the role argument is not a constant string, so the worker's code cannot be found")
 	}
-	d := s.Dispatch
 	if d == nil {
 		return unchanged("no dispatch for role %q found in this package", s.Role)
 	}
@@ -244,6 +247,11 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	}
 	if why := checkBranch(x, d); why != "" {
 		return unchanged("%s", why)
+	}
+	if isSourceVia(d) {
+		if why := checkSourceReads(x, d); why != "" {
+			return unchanged("%s", why)
+		}
 	}
 	if why := x.checkRoleBuilds(s.Func, d.Node); why != "" {
 		return unchanged("%s", why)
@@ -391,8 +399,8 @@ func heldProcessWide(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) (*
 				return found == nil
 			}
 			v, ok := x.isPkgVar(x.info.Uses[id])
-			if !ok || x.varDecl[v] == nil {
-				return true
+			if !ok || x.varDecl[v] == nil || isRoleLocal(x, d, v) {
+				return true // the role's flag is read as a constant
 			}
 			for _, spec := range x.varDecl[v].Specs {
 				for _, u := range findProcessWide(spec, x.info, nil) {
@@ -561,6 +569,9 @@ func checkBranch(x *pkgIndex, d *workers.Dispatch) string {
 // child too; those that only set process-wide state (log.SetFlags) are not
 // repeated in the role function.
 func checkDispatch(x *pkgIndex, d *workers.Dispatch) string {
+	if isSourceVia(d) {
+		return checkSourceDispatch(x, d)
+	}
 	var stmt ast.Node = d.Node
 	switch n := d.Node.(type) {
 	case *ast.IfStmt:
@@ -708,7 +719,7 @@ func outerLocal(x *pkgIndex, d *workers.Dispatch) (*ast.Ident, *types.Var) {
 				return id == nil
 			}
 			obj, ok := x.info.Uses[ident].(*types.Var)
-			if !ok || obj.Pkg() != x.pkg.Types || obj.Parent() == x.pkg.Types.Scope() || obj.IsField() {
+			if !ok || obj.Pkg() != x.pkg.Types || obj.Parent() == x.pkg.Types.Scope() || obj.IsField() || isRoleLocal(x, d, obj) {
 				return true
 			}
 			if obj.Pos() >= d.Func.Pos() && obj.Pos() < d.Func.End() && (obj.Pos() < d.Node.Pos() || obj.Pos() >= d.Node.End()) {

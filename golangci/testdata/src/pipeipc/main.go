@@ -28,5 +28,5 @@ func main() {
 
 func summarize() {
 	var j job
-	_ = json.NewDecoder(os.Stdin).Decode(&j)
+	_ = json.NewDecoder(os.Stdin).Decode(&j) // want `worker "summarize" reads job values from stdin with json\.Decoder in summarize`
 }
