@@ -4,13 +4,16 @@
 //	kitprof check   [-C dir] [-cpuprofile f] [-memprofile f] [packages]
 //	kitprof rewrite [-C dir] [-cpuprofile f] [-memprofile f] [packages]
 //	kitprof phases  -of check|rewrite binary cpu-profile
+//	kitprof time    [-C dir] -o file -- command [args]
 //
 // check loads the packages as migrate check does and runs the analyzer
 // suite on them with the checker; rewrite calls rewrite.Run, the whole of
 // migrate rewrite's dry run but printing, and diffs every file as it does.
 // Both print one line of wall times and counts and the process's peak
 // resident memory. phases splits a CPU profile written by either into the
-// phases of the work (see package phases).
+// phases of the work (see package phases). time runs a command and writes
+// what it cost to a file: wall time, CPU time and peak resident memory,
+// with those of every process it started and waited for.
 //
 // The commands have no hooks to time their phases, so this program
 // repeats what they call; cmd/migrate's runCheck is in package main and
@@ -49,15 +52,18 @@ func main() {
 	}
 }
 
-const usage = "usage: kitprof check|rewrite [-C dir] [-cpuprofile f] [-memprofile f] [packages]\n       kitprof phases -of check|rewrite binary cpu-profile"
+const usage = "usage: kitprof check|rewrite [-C dir] [-cpuprofile f] [-memprofile f] [packages]\n       kitprof phases -of check|rewrite binary cpu-profile\n       kitprof time [-C dir] -o file -- command [args]"
 
 func run(args []string) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
 	cmd, args := args[0], args[1:]
-	if cmd == "phases" {
+	switch cmd {
+	case "phases":
 		return runPhases(args)
+	case "time":
+		return runTime(args)
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	dir := fs.String("C", ".", "run in `dir`")
@@ -244,4 +250,40 @@ func runPhases(args []string) error {
 	}
 	fmt.Fprintf(tw, "total\t%.2f\t\t\n", total.Seconds())
 	return tw.Flush()
+}
+
+// runTime runs a command with the standard streams of kitprof and writes
+// one line to -o:
+//
+//	wall=SECONDS user=SECONDS sys=SECONDS maxrss_kib=N exit=CODE
+//
+// CPU times and maxrss are the rusage wait4 returns for the command. On
+// Linux that covers the processes it waited for, so the go command's vet
+// tools and go list are counted: the CPU times are their sum, maxrss is
+// the largest single process, not the sum of those that ran at once. The
+// command failing is not an error of kitprof; its exit code is written.
+func runTime(args []string) error {
+	fs := flag.NewFlagSet("time", flag.ContinueOnError)
+	dir := fs.String("C", "", "run the command in `dir`")
+	out := fs.String("o", "", "write the figures to `file`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() == 0 {
+		return errors.New(usage)
+	}
+	cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
+	cmd.Dir = *dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		return err // the command did not start
+	}
+	st := cmd.ProcessState
+	line := fmt.Sprintf("wall=%.3f user=%.3f sys=%.3f maxrss_kib=%d exit=%d\n",
+		wall.Seconds(), st.UserTime().Seconds(), st.SystemTime().Seconds(), maxRSSKiB(st), st.ExitCode())
+	return os.WriteFile(*out, []byte(line), 0o644)
 }

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# bench-kit.sh measures procmigrate itself, in one run, against the
+# baselines of docs/performance.md ("The kit itself") and prints the
+# ratios with their targets:
+#
+#   (a) go vet -vettool=migrate against plain go vet, both with their
+#       analysis forced to rerun: wall, CPU and peak memory (target <= 1.0x)
+#   (b) migrate check against a trivial analyzer run through
+#       singlechecker (internal/benchkit/cmd/noopcheck), on std and on a
+#       generated module full of worker shapes (target <= 1.25x in time
+#       and in peak memory)
+#   (c) migrate rewrite without --write on the same trees: time, memory,
+#       and a CPU profile split into loading, decorating, analysing,
+#       restoring and diffing
+#   (d) migrate check on generated modules of three sizes: the cost per
+#       package should not grow with the size
+#
+# Usage: docs/bench-kit.sh
+#
+# Environment:
+#   QUICK=1      a smoke run of every step on small inputs (a few std
+#                packages, modules of a few thousand lines); seconds, not
+#                minutes, and the ratios mean little
+#   STD="std"    the standard library packages of (a), (b) and (c)
+#   SIZE=100000  lines of the generated module of (b) and (c); (d) uses
+#                SIZE/4, SIZE/2 and SIZE
+#   PROFILE=1    the CPU profiles and phase splits; 0 skips them
+#   KEEP=DIR     keep the generated modules, outputs and profiles in DIR
+#                (default: a temporary directory, removed at the end)
+#
+# Needs Linux (peak memory comes from wait4's rusage), Go and awk. It
+# builds its tools with go build and fetches nothing but the module's own
+# dependencies through the module proxy. The full run takes about 10
+# minutes on 2 quiet cores with a warm build cache, most of it go vet std
+# (four runs of a minute or more); the first run on a machine also
+# compiles std's tests for go vet.
+#
+# Each figure is one run, so rerun on a quiet machine before trusting a
+# ratio near its target.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+if [[ ${QUICK:-0} != 0 ]]; then
+	std=${STD:-"errors sort strings os/exec encoding/json"}
+	size=${SIZE:-4000}
+else
+	std=${STD:-std}
+	size=${SIZE:-100000}
+fi
+profile=${PROFILE:-1}
+read -r -a stdpkgs <<<"$std"
+
+if [[ -n ${KEEP:-} ]]; then
+	work=$KEEP
+	mkdir -p "$work"
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/bench-kit.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+fi
+bin=$work/bin
+mkdir -p "$bin" "$work/out" "$work/fig"
+
+echo "== machine"
+echo "cpus:   $(nproc)"
+echo "cpu:    $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+echo "memory: $(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+echo "kernel: $(uname -sr)"
+echo "go:     $(go version)"
+echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start"
+echo "std:    ${stdpkgs[*]}"
+echo "work:   $work"
+echo
+
+echo "== building the tools"
+go build -o "$bin/" ./cmd/migrate ./internal/benchkit/cmd/kitprof ./internal/benchkit/cmd/noopcheck ./internal/benchkit/cmd/genmod
+kitprof=$bin/kitprof
+echo
+
+# measure NAME EXITS [-C dir] -- command...: runs the command once under
+# kitprof time, its output in $work/out/NAME.{stdout,stderr}, its figures
+# in $work/fig/NAME. EXITS lists the exit codes that mean it worked, as
+# "0 3" for migrate check, which exits 3 with findings. A crash is never
+# taken for findings.
+measure() {
+	local name=$1 exits=$2
+	shift 2
+	"$kitprof" time -o "$work/fig/$name" "$@" >"$work/out/$name.stdout" 2>"$work/out/$name.stderr"
+	local code
+	code=$(sed -n 's/.*exit=\([0-9-]*\).*/\1/p' "$work/fig/$name")
+	if [[ " $exits " != *" $code "* ]] || grep -qE '^(panic: |fatal error: )|internal error' "$work/out/$name.stderr"; then
+		echo "$name: exit $code; the end of its stderr:" >&2
+		tail -20 "$work/out/$name.stderr" >&2
+		exit 1
+	fi
+	awk -v name="$name" '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+		printf "   %-28s wall %7.2f s  cpu %7.2f s  peak %6.0f MiB  exit %s\n", name, f["wall"], f["user"] + f["sys"], f["maxrss_kib"] / 1024, f["exit"]
+	}' "$work/fig/$name"
+}
+
+echo "== generated modules (internal/benchkit/genmod)"
+sizes="$((size / 4)) $((size / 2)) $size"
+for n in $sizes; do
+	if [[ ! -f $work/gen-$n/go.mod ]]; then
+		printf '   gen-%s: ' "$n"
+		"$bin/genmod" -o "$work/gen-$n" -lines "$n" -module "example.com/gen$n" | tee "$work/gen-$n.stats"
+	fi
+done
+echo
+
+# Forcing go vet to rerun its analysis. go vet caches a package's result
+# under a key that includes the analyzer flags as written, so a flag value
+# never used before makes it analyse every package again, with the build
+# cache (export data) still warm. Plain go vet gets a fresh -printf.funcs
+# name. migrate has no flag that takes a string, so its run spells its
+# boolean flags differently each time (strconv.ParseBool takes six
+# spellings of each value): every analyzer explicitly enabled, which runs
+# the same five as none, and -execworker.external off, its default. That
+# is 6^6 combinations; the index comes from the clock.
+falses=(false False FALSE f F 0)
+trues=(true True TRUE t T 1)
+vetflags_migrate() {
+	local n=$((($(date +%s%N) / 1000) % 46656)) i out
+	out="-execworker.external=${falses[n % 6]}"
+	n=$((n / 6))
+	for a in execworker pipeipc procglobal cgocall sharedvar; do
+		out+=" -$a=${trues[n % 6]}"
+		n=$((n / 6))
+	done
+	echo "$out"
+}
+vetflag_plain() { echo "-printf.funcs=benchkit$(date +%s%N)"; }
+
+echo "== (a) go vet ${stdpkgs[*]}: plain against migrate as -vettool, analysis forced to rerun"
+echo "   warming the build cache (and the vet cache, unforced)"
+go vet "${stdpkgs[@]}" >/dev/null 2>&1 || true
+go vet -vettool="$bin/migrate" "${stdpkgs[@]}" >/dev/null 2>&1 || true
+# go vet exits 1 when it reports anything; plain go vet may find nothing.
+# shellcheck disable=SC2046
+measure vet-plain "0 1" -C "$root" -- go vet $(vetflag_plain) "${stdpkgs[@]}"
+# shellcheck disable=SC2046
+measure vet-migrate "0 1" -C "$root" -- go vet -vettool="$bin/migrate" $(vetflags_migrate) "${stdpkgs[@]}"
+echo
+
+echo "== (b) migrate check against noopcheck (singlechecker, an analyzer that does nothing)"
+measure check-std-noop "0" -C "$root" -- "$bin/noopcheck" "${stdpkgs[@]}"
+measure check-std-migrate "0 3" -C "$root" -- "$bin/migrate" check "${stdpkgs[@]}"
+measure check-gen-noop "0" -C "$work/gen-$size" -- "$bin/noopcheck" ./...
+measure check-gen-migrate "0 3" -C "$work/gen-$size" -- "$bin/migrate" check ./...
+echo
+
+echo "== (c) migrate rewrite, dry run (prints the diff, writes nothing)"
+measure rewrite-std "0" -C "$root" -- "$bin/migrate" rewrite "${stdpkgs[@]}"
+measure rewrite-gen "0" -C "$work/gen-$size" -- "$bin/migrate" rewrite ./...
+echo "   diff lines: std $(wc -l <"$work/out/rewrite-std.stdout"), gen-$size $(wc -l <"$work/out/rewrite-gen.stdout")"
+echo
+
+echo "== (d) migrate check on generated modules of three sizes"
+for n in $sizes; do
+	measure "grow-$n-noop" "0" -C "$work/gen-$n" -- "$bin/noopcheck" ./...
+	measure "grow-$n-migrate" "0 3" -C "$work/gen-$n" -- "$bin/migrate" check ./...
+done
+echo
+
+if [[ $profile != 0 ]]; then
+	# kitprof repeats what the commands call, with a CPU profile, and splits
+	# the profile by the functions on each sample's stack (package phases).
+	echo "== where the time goes: CPU profiles split into phases"
+	echo "-- migrate check ${stdpkgs[*]}"
+	"$kitprof" check -C "$root" -cpuprofile "$work/check-std.prof" "${stdpkgs[@]}"
+	"$kitprof" phases -of check "$kitprof" "$work/check-std.prof"
+	echo "-- migrate check gen-$size"
+	"$kitprof" check -C "$work/gen-$size" -cpuprofile "$work/check-gen.prof" ./...
+	"$kitprof" phases -of check "$kitprof" "$work/check-gen.prof"
+	echo "-- migrate rewrite ${stdpkgs[*]}"
+	"$kitprof" rewrite -C "$root" -cpuprofile "$work/rewrite-std.prof" "${stdpkgs[@]}"
+	"$kitprof" phases -of rewrite "$kitprof" "$work/rewrite-std.prof"
+	echo "-- migrate rewrite gen-$size"
+	"$kitprof" rewrite -C "$work/gen-$size" -cpuprofile "$work/rewrite-gen.prof" ./...
+	"$kitprof" phases -of rewrite "$kitprof" "$work/rewrite-gen.prof"
+	echo "   (profiles in $work; go tool pprof $kitprof FILE)"
+	echo
+fi
+
+echo "== ratios (ours / baseline; CPU is user + system of the whole process tree,"
+echo "   peak memory the largest single process's resident set)"
+awk -v sizes="$sizes" -v size="$size" -v dir="$work" '
+function load(name,    line, i, kv, n, fs) {
+	if ((name, "wall") in fig) return
+	if ((getline line < (dir "/fig/" name)) <= 0) { printf "missing figures for %s\n", name > "/dev/stderr"; exit 1 }
+	close(dir "/fig/" name)
+	n = split(line, fs, " ")
+	for (i = 1; i <= n; i++) { split(fs[i], kv, "="); fig[name, kv[1]] = kv[2] }
+	fig[name, "cpu"] = fig[name, "user"] + fig[name, "sys"]
+	fig[name, "mem"] = fig[name, "maxrss_kib"] / 1024
+}
+function row(label, ours, base, what, target,    r, ok) {
+	load(ours); load(base)
+	r = fig[base, what] > 0 ? fig[ours, what] / fig[base, what] : 0
+	ok = target == "" ? "" : (r <= target ? "met" : "MISSED")
+	printf "%-34s %-5s %10.2f %10.2f %7.2fx %7s  %s\n", label, what, fig[ours, what], fig[base, what], r, target == "" ? "-" : "<=" target "x", ok
+}
+function stat(n, key,    line, f) {
+	# "222 packages, 584 files, 100116 lines, ..." from genmod
+	getline line < (dir "/gen-" n ".stats"); close(dir "/gen-" n ".stats")
+	split(line, f, /[ ,]+/)
+	return key == "packages" ? f[1] : f[5]
+}
+BEGIN {
+	printf "%-34s %-5s %10s %10s %8s %7s  %s\n", "measure", "", "ours", "baseline", "ratio", "target", "verdict"
+	printf "%-34s %-5s %10s %10s %8s %7s  %s\n", "(s or MiB)", "", "", "", "", "", ""
+	row("(a) go vet: migrate / plain", "vet-migrate", "vet-plain", "wall", "1.0")
+	row("", "vet-migrate", "vet-plain", "cpu", "1.0")
+	row("", "vet-migrate", "vet-plain", "mem", "1.0")
+	row("(b) check std: migrate / noop", "check-std-migrate", "check-std-noop", "wall", "1.25")
+	row("", "check-std-migrate", "check-std-noop", "cpu", "1.25")
+	row("", "check-std-migrate", "check-std-noop", "mem", "1.25")
+	row("(b) check gen-" size ": migrate / noop", "check-gen-migrate", "check-gen-noop", "wall", "1.25")
+	row("", "check-gen-migrate", "check-gen-noop", "cpu", "1.25")
+	row("", "check-gen-migrate", "check-gen-noop", "mem", "1.25")
+	row("(c) rewrite std / check-noop std", "rewrite-std", "check-std-noop", "wall", "")
+	row("", "rewrite-std", "check-std-noop", "cpu", "")
+	row("", "rewrite-std", "check-std-noop", "mem", "")
+	row("(c) rewrite gen / check-noop gen", "rewrite-gen", "check-gen-noop", "wall", "")
+	row("", "rewrite-gen", "check-gen-noop", "cpu", "")
+	row("", "rewrite-gen", "check-gen-noop", "mem", "")
+	print ""
+	print "(d) growth: migrate check CPU per package, and against the smallest module"
+	printf "%-12s %9s %9s %10s %10s %12s %10s %12s\n", "module", "packages", "lines", "cpu s", "peak MiB", "ms/package", "vs first", "noop ms/pkg"
+	k = split(sizes, ns, " ")
+	for (i = 1; i <= k; i++) {
+		n = ns[i]; m = "grow-" n "-migrate"; b = "grow-" n "-noop"
+		load(m); load(b)
+		p = stat(n, "packages")
+		per = 1000 * fig[m, "cpu"] / p
+		if (i == 1) first = per
+		printf "%-12s %9d %9d %10.2f %10.0f %12.2f %9.2fx %12.2f\n", "gen-" n, p, stat(n, "lines"), fig[m, "cpu"], fig[m, "mem"], per, per / first, 1000 * fig[b, "cpu"] / p
+		last = per
+	}
+	printf "linear growth (cost per package at the largest size <= 1.25x the smallest): %.2fx %s\n", last / first, last / first <= 1.25 ? "met" : "MISSED"
+}'
