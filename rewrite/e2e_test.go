@@ -194,3 +194,59 @@ func TestCgoworkerEndToEnd(t *testing.T) {
 		t.Errorf("second rewrite changes %d files, first %s", len(again.Files), again.Files[0].Path)
 	}
 }
+
+// TestDigestEndToEnd migrates the example whose workers speak gob, tab-
+// separated lines, and one-shot Output, and runs each shape with the race
+// detector: the output is what the original printed, every comment is
+// kept, no worker process is left, and a second run changes nothing.
+func TestDigestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the example twice")
+	}
+	dir := copyTree(t, filepath.Join("..", "testdata", "digest"))
+	shapes := []string{"gob", "lines", "once"}
+	args := func(shape string) []string { return []string{"-shape", shape, "-workers", "6", "-docs", "90"} }
+	want := map[string]string{}
+	for _, shape := range shapes {
+		want[shape] = goCmd(t, dir, append([]string{"run", "."}, args(shape)...)...)
+	}
+	comments := commentTexts(t, dir)
+
+	migrateExample(t, dir)
+
+	goCmd(t, dir, "vet", "./...")
+	bin := filepath.Join(t.TempDir(), "digest")
+	goCmd(t, dir, "build", "-race", "-o", bin, ".")
+	for _, shape := range shapes {
+		out, err := exec.Command(bin, args(shape)...).Output()
+		if err != nil {
+			t.Fatalf("migrated run, -shape %s: %v", shape, err)
+		}
+		if string(out) != want[shape] {
+			t.Errorf("-shape %s: migrated output differs\n--- original\n%s--- migrated\n%s", shape, want[shape], out)
+		}
+	}
+	for _, f := range goFiles(t, dir) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(src, []byte(`"os/exec"`)) {
+			t.Errorf("%s still imports os/exec", filepath.Base(f))
+		}
+	}
+	after := commentTexts(t, dir)
+	for c, n := range comments {
+		if after[c] < n {
+			t.Errorf("comment lost: %q", c)
+		}
+	}
+
+	again, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
+	if err != nil {
+		t.Fatalf("second rewrite: %v", err)
+	}
+	if len(again.Files) != 0 {
+		t.Errorf("second rewrite changes %d files, first %s", len(again.Files), again.Files[0].Path)
+	}
+}

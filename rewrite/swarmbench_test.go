@@ -17,109 +17,181 @@ import (
 	"time"
 )
 
-// This file measures what the migration buys: it builds testdata/agentswarm
-// as shipped (one process per agent) and as migrated by Run (one goroutine
-// per agent), runs both binaries on the same workload and reports, per
-// model and agent count, the program's own start latency and round-trip
-// figures, task throughput, CPU per task and the peak memory of the whole
-// process tree. docs/bench.sh runs it and docs/performance.md discusses the
+// This file measures what the migration buys: it builds each example
+// program of testdata as shipped (one process per worker) and as migrated
+// by Run (one goroutine per worker), runs both binaries on the same
+// workloads and reports, per program, model and worker count, the
+// program's own start latency and round-trip figures where it prints them,
+// task throughput, CPU per task and the peak memory of the whole process
+// tree. docs/bench.sh runs it and docs/performance.md discusses the
 // results.
 
-// swarmAgentCounts are the agent counts BenchmarkSwarm measures.
-var swarmAgentCounts = []int{8, 64, 256}
+// swarmWorkerCounts are the worker counts BenchmarkSwarm measures.
+var swarmWorkerCounts = []int{8, 64, 256}
 
-// swarmMaxTasks caps the workload of the largest runs: 20 tasks per agent
-// up to 256 agents, so that one process-model run stays around a second.
-const swarmMaxTasks = 20 * 256
-
-// swarmWorkload is the command line of one run of agentswarm.
+// swarmWorkload is what one run of an example program is asked to do.
 type swarmWorkload struct {
-	agents, tasks, work int
-	wait                time.Duration
+	workers, tasks int
+	// work is the CPU work per task, in the program's own unit (hashing
+	// rounds); programs without such a knob ignore it, as they do wait.
+	work int
+	wait time.Duration
 }
 
-// benchWorkload is the fixed workload of BenchmarkSwarm for n agents: 20
-// tasks per agent, each a short hash (50 rounds) and no simulated wait, so
-// that what is measured is the cost of the agents and of talking to them,
-// not the work they do.
-func benchWorkload(n int) swarmWorkload {
-	return swarmWorkload{agents: n, tasks: min(20*n, swarmMaxTasks), work: 50}
+// swarmProgram is an example program of testdata that BenchmarkSwarm runs
+// in both models. Every one prints on stdout a summary that depends only
+// on the tasks, never on the number of workers.
+type swarmProgram struct {
+	name string // the PROGRAM part of the benchmark's name
+	dir  string // the module, under testdata
+	// args is the command line of a run of w.
+	args func(w swarmWorkload) []string
+	// tasks is the benchmark's workload size for n workers.
+	tasks func(n int) int
+	// stats: the program prints its -stats JSON line last on stderr,
+	// with the start latency and round-trip figures.
+	stats bool
 }
 
-func (w swarmWorkload) args() []string {
-	return []string{
-		"-agents", strconv.Itoa(w.agents),
-		"-tasks", strconv.Itoa(w.tasks),
-		"-work", strconv.Itoa(w.work),
-		"-wait", w.wait.String(),
-		"-timeout", "5m",
-		"-stats",
+// swarmPrograms are the example programs, each a shape of worker the
+// rewriter converts: a JSON-lines pool turned into typed channels
+// (agentswarm), gob and line protocols over in-process pipes and
+// one-shot Output workers (digest), and workers whose C calls are
+// serialized (cgoworker).
+//
+// Long-lived workers get 20 tasks each, up to 256 workers, so that one
+// process-model run stays around a second; one-shot workers start a
+// process per task, so they get 4 tasks each.
+var swarmPrograms = []*swarmProgram{
+	{
+		name: "agentswarm", dir: "agentswarm", stats: true,
+		tasks: func(n int) int { return min(20*n, 20*256) },
+		args: func(w swarmWorkload) []string {
+			return []string{"-agents", strconv.Itoa(w.workers), "-tasks", strconv.Itoa(w.tasks),
+				"-work", strconv.Itoa(w.work), "-wait", w.wait.String(), "-timeout", "5m", "-stats"}
+		},
+	},
+	digestProgram("gob", 20),
+	digestProgram("lines", 20),
+	digestProgram("once", 4),
+	{
+		name: "cgoworker", dir: "cgoworker",
+		tasks: func(n int) int { return min(20*n, 20*256) },
+		args: func(w swarmWorkload) []string {
+			return []string{"-workers", strconv.Itoa(w.workers), "-records", strconv.Itoa(w.tasks), "-timeout", "5m"}
+		},
+	},
+}
+
+// digestProgram is testdata/digest run with workers of one shape.
+func digestProgram(shape string, perWorker int) *swarmProgram {
+	return &swarmProgram{
+		name: "digest-" + shape, dir: "digest", stats: true,
+		tasks: func(n int) int { return min(perWorker*n, perWorker*256) },
+		args: func(w swarmWorkload) []string {
+			return []string{"-shape", shape, "-workers", strconv.Itoa(w.workers), "-docs", strconv.Itoa(w.tasks),
+				"-work", strconv.Itoa(w.work), "-timeout", "5m", "-stats"}
+		},
 	}
 }
 
-// swarmBinaries are the two builds of the example: the original and the
-// migrated one.
+// benchWorkload is the fixed workload of BenchmarkSwarm for n workers:
+// each task a short hash (50 rounds) and no simulated wait, so that what
+// is measured is the cost of the workers and of talking to them, not the
+// work they do.
+func (p *swarmProgram) benchWorkload(n int) swarmWorkload {
+	return swarmWorkload{workers: n, tasks: p.tasks(n), work: 50}
+}
+
+// swarmBinaries are the two builds of every example: the original and the
+// migrated one, by module directory.
 type swarmBinaries struct {
-	process, goroutine string
-	// want caches the expected summary per task count; see expected.
+	process, goroutine map[string]string
+	// want caches the expected summary per program and workload; see
+	// expected.
 	mu   sync.Mutex
-	want map[swarmWorkload]string
+	want map[swarmWant]string
+}
+
+type swarmWant struct {
+	program string
+	w       swarmWorkload
 }
 
 // swarmModels lists the models in the order they are measured.
 var swarmModels = []string{"process", "goroutine"}
 
-func (s *swarmBinaries) bin(model string) string {
+func (s *swarmBinaries) bin(p *swarmProgram, model string) string {
 	if model == "process" {
-		return s.process
+		return s.process[p.dir]
 	}
-	return s.goroutine
+	return s.goroutine[p.dir]
 }
 
-// buildSwarmBinaries copies testdata/agentswarm twice, migrates one copy
-// with Run and builds both into tb's temporary directory.
-//
-// copyTree, goCmd and writeResult in e2e_test.go take a *testing.T, which a
-// benchmark does not have, so this does the same three steps for a
-// testing.TB with the standard library.
-func buildSwarmBinaries(tb testing.TB) *swarmBinaries {
+// buildSwarmBinaries copies the modules of programs twice each, migrates
+// one copy with Run and builds both into tb's temporary directory.
+func buildSwarmBinaries(tb testing.TB, programs []*swarmProgram) *swarmBinaries {
 	tb.Helper()
-	src := filepath.Join("..", "testdata", "agentswarm")
 	tmp := tb.TempDir()
-	s := &swarmBinaries{
-		process:   filepath.Join(tmp, "agentswarm-process"),
-		goroutine: filepath.Join(tmp, "agentswarm-goroutine"),
-		want:      map[swarmWorkload]string{},
-	}
-	for _, model := range swarmModels {
-		dir := copyTree(tb, src)
-		if model == "goroutine" {
-			migrateSwarm(tb, dir)
+	s := &swarmBinaries{process: map[string]string{}, goroutine: map[string]string{}, want: map[swarmWant]string{}}
+	for _, p := range programs {
+		if _, done := s.process[p.dir]; done {
+			continue
 		}
-		goCmd(tb, dir, "build", "-o", s.bin(model), ".")
+		for _, model := range swarmModels {
+			dir := copyTree(tb, filepath.Join("..", "testdata", p.dir))
+			bin := filepath.Join(tmp, p.dir+"-"+model)
+			if model == "goroutine" {
+				migrateExample(tb, dir)
+				s.goroutine[p.dir] = bin
+			} else {
+				s.process[p.dir] = bin
+			}
+			goCmd(tb, dir, "build", "-o", bin, ".")
+		}
 	}
 	return s
 }
 
-// expected returns the summary a run of w must print. The summary depends
-// only on the tasks, not on the number of agents nor on the model, so it
-// is what the original program prints with a single agent.
-func (s *swarmBinaries) expected(tb testing.TB, w swarmWorkload) string {
+// migrateExample rewrites the copy of an example in dir in place and
+// checks that every spawn site was converted.
+func migrateExample(tb testing.TB, dir string) {
 	tb.Helper()
-	w.agents = 1
+	res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}})
+	if err != nil {
+		tb.Fatalf("rewrite %s: %v", dir, err)
+	}
+	if len(res.Sites) == 0 {
+		tb.Fatalf("rewrite %s: no spawn sites", dir)
+	}
+	for _, s := range res.Sites {
+		if s.Level == Unchanged {
+			tb.Fatalf("rewrite %s: site %s left unchanged: %s", dir, s.Pos, s.Reason)
+		}
+	}
+	writeResult(tb, res)
+}
+
+// expected returns the summary a run of p on w must print. The summary
+// depends only on the tasks, not on the number of workers nor on the
+// model, so it is what the original program prints with a single worker.
+func (s *swarmBinaries) expected(tb testing.TB, p *swarmProgram, w swarmWorkload) string {
+	tb.Helper()
+	w.workers = 1
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if want, ok := s.want[w]; ok {
+	key := swarmWant{p.name, w}
+	if want, ok := s.want[key]; ok {
 		return want
 	}
-	r, err := runSwarm(s.process, w, false)
+	r, err := runSwarm(p, s.bin(p, "process"), w, false)
 	if err != nil {
 		tb.Fatalf("reference run: %v", err)
 	}
-	if !strings.HasSuffix(r.stdout, "ok\n") {
-		tb.Fatalf("reference run printed %q", r.stdout)
+	if r.stdout == "" {
+		tb.Fatalf("reference run of %s printed nothing", p.name)
 	}
-	s.want[w] = r.stdout
+	s.want[key] = r.stdout
 	return r.stdout
 }
 
@@ -142,10 +214,11 @@ type swarmRun struct {
 	peak treePeak
 }
 
-// runSwarm runs bin once on workload w and measures it. With sample, the
-// resident memory of the process tree is sampled while it runs.
-func runSwarm(bin string, w swarmWorkload, sample bool) (*swarmRun, error) {
-	cmd := exec.Command(bin, w.args()...)
+// runSwarm runs bin, a build of p, once on workload w and measures it.
+// With sample, the resident memory of the process tree is sampled while it
+// runs.
+func runSwarm(p *swarmProgram, bin string, w swarmWorkload, sample bool) (*swarmRun, error) {
+	cmd := exec.Command(bin, p.args(w)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 
@@ -174,14 +247,14 @@ func runSwarm(bin string, w swarmWorkload, sample bool) (*swarmRun, error) {
 	close(stop)
 	<-sampled
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(w.args(), " "), err, tail(stderr.String()))
+		return nil, fmt.Errorf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(p.args(w), " "), err, tail(stderr.String()))
 	}
 	r.stdout = stdout.String()
 
 	// On Linux, the rusage that wait4 returns for a child is the child's own
 	// usage plus that of all the children it waited for (the kernel fills it
 	// in with getrusage(child, RUSAGE_BOTH)). The orchestrator waits for
-	// every agent process, so this is the CPU time of the whole tree.
+	// every worker process, so this is the CPU time of the whole tree.
 	// Verified empirically: with 2 agents and -work 200000 nearly all the
 	// CPU is burnt in the agent processes, and the figure here matches that
 	// of the goroutine build on the same workload (0.14 s user each), not
@@ -193,8 +266,11 @@ func runSwarm(bin string, w swarmWorkload, sample bool) (*swarmRun, error) {
 		return nil, fmt.Errorf("no rusage on %s", runtime.GOOS)
 	}
 
-	// The -stats line is the last JSON line on stderr; the agents' own log
-	// lines come before it.
+	// The -stats line is the last JSON line on stderr; the workers' own
+	// log lines come before it.
+	if !p.stats {
+		return r, nil
+	}
 	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 	last := lines[len(lines)-1]
 	if err := json.Unmarshal([]byte(last), &r.stats); err != nil {
@@ -465,16 +541,17 @@ func threadCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// swarmMetrics are the means over the runs of one model and agent count.
+// swarmMetrics are the means over the runs of one program, model and
+// worker count.
 type swarmMetrics struct {
-	startUS      float64 // the program's mean agent start latency
-	rttUS        float64 // the program's mean round-trip overhead
-	tasksPerSec  float64 // tasks over the wall time of the whole run
-	cpuUSPerTask float64 // CPU time of the process tree per task
-	peakMB       float64 // peak summed RSS of the process tree
-	mbPerAgent   float64 // peakMB per agent
-	anonPerAgent float64 // peak summed anonymous memory per agent
-	samples      float64 // memory samples per run
+	startUS       float64 // the program's mean worker start latency
+	rttUS         float64 // the program's mean round-trip overhead
+	tasksPerSec   float64 // tasks over the wall time of the whole run
+	cpuUSPerTask  float64 // CPU time of the process tree per task
+	peakMB        float64 // peak summed RSS of the process tree
+	mbPerWorker   float64 // peakMB per worker
+	anonPerWorker float64 // peak summed anonymous memory per worker
+	samples       float64 // memory samples per run
 }
 
 // swarmNoSample turns the memory sampler off (the memory metrics are then
@@ -485,13 +562,13 @@ var swarmNoSample = os.Getenv("SWARMBENCH_NOSAMPLE") != ""
 // mib is the "MB" of the reported units.
 const mib = 1 << 20
 
-// measureSwarm runs bin n times on workload w, checks that every run prints
-// want, and returns the mean metrics.
-func measureSwarm(tb testing.TB, bin string, w swarmWorkload, n int, want string) swarmMetrics {
+// measureSwarm runs bin, a build of p, n times on workload w, checks that
+// every run prints want, and returns the mean metrics.
+func measureSwarm(tb testing.TB, p *swarmProgram, bin string, w swarmWorkload, n int, want string) swarmMetrics {
 	tb.Helper()
 	var sum swarmMetrics
 	for i := 0; i < n; i++ {
-		r, err := runSwarm(bin, w, !swarmNoSample)
+		r, err := runSwarm(p, bin, w, !swarmNoSample)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -503,41 +580,46 @@ func measureSwarm(tb testing.TB, bin string, w swarmWorkload, n int, want string
 		sum.tasksPerSec += float64(w.tasks) / r.wall.Seconds()
 		sum.cpuUSPerTask += float64(r.cpu.Nanoseconds()) / 1e3 / float64(w.tasks)
 		sum.peakMB += float64(r.peak.rss) / mib
-		sum.mbPerAgent += float64(r.peak.rss) / mib / float64(w.agents)
-		sum.anonPerAgent += float64(r.peak.anon) / mib / float64(w.agents)
+		sum.mbPerWorker += float64(r.peak.rss) / mib / float64(w.workers)
+		sum.anonPerWorker += float64(r.peak.anon) / mib / float64(w.workers)
 		sum.samples += float64(r.peak.samples)
 	}
 	f := float64(n)
 	return swarmMetrics{
-		startUS:      sum.startUS / f,
-		rttUS:        sum.rttUS / f,
-		tasksPerSec:  sum.tasksPerSec / f,
-		cpuUSPerTask: sum.cpuUSPerTask / f,
-		peakMB:       sum.peakMB / f,
-		mbPerAgent:   sum.mbPerAgent / f,
-		anonPerAgent: sum.anonPerAgent / f,
-		samples:      sum.samples / f,
+		startUS:       sum.startUS / f,
+		rttUS:         sum.rttUS / f,
+		tasksPerSec:   sum.tasksPerSec / f,
+		cpuUSPerTask:  sum.cpuUSPerTask / f,
+		peakMB:        sum.peakMB / f,
+		mbPerWorker:   sum.mbPerWorker / f,
+		anonPerWorker: sum.anonPerWorker / f,
+		samples:       sum.samples / f,
 	}
 }
 
-func (m swarmMetrics) report(b *testing.B) {
-	b.ReportMetric(m.startUS, "start-µs")
-	b.ReportMetric(m.rttUS, "rtt-µs")
+// report reports the metrics of a run of p; the program's own figures
+// only where it prints them.
+func (m swarmMetrics) report(b *testing.B, p *swarmProgram) {
+	if p.stats {
+		b.ReportMetric(m.startUS, "start-µs")
+		b.ReportMetric(m.rttUS, "rtt-µs")
+	}
 	b.ReportMetric(m.tasksPerSec, "tasks/s")
 	b.ReportMetric(m.cpuUSPerTask, "cpu-µs/task")
 	b.ReportMetric(m.peakMB, "peak-MB")
-	b.ReportMetric(m.mbPerAgent, "MB/agent")
-	b.ReportMetric(m.anonPerAgent, "anon-MB/agent")
+	b.ReportMetric(m.mbPerWorker, "MB/worker")
+	b.ReportMetric(m.anonPerWorker, "anon-MB/worker")
 }
 
-func (m swarmMetrics) check(tb testing.TB) {
+func (m swarmMetrics) check(tb testing.TB, p *swarmProgram) {
 	tb.Helper()
-	metrics := map[string]float64{
-		"start": m.startUS, "round trip": m.rttUS, "throughput": m.tasksPerSec, "cpu": m.cpuUSPerTask,
+	metrics := map[string]float64{"throughput": m.tasksPerSec, "cpu": m.cpuUSPerTask}
+	if p.stats {
+		metrics["start"], metrics["round trip"] = m.startUS, m.rttUS
 	}
 	if !swarmNoSample {
 		metrics["peak memory"] = m.peakMB
-		metrics["anonymous memory"] = m.anonPerAgent
+		metrics["anonymous memory"] = m.anonPerWorker
 		metrics["samples"] = m.samples
 	}
 	for name, v := range metrics {
@@ -554,53 +636,62 @@ func skipUnlessLinux(tb testing.TB) {
 	}
 }
 
-// BenchmarkSwarm compares the example run as processes and, migrated, as
+// BenchmarkSwarm compares each example run as processes and, migrated, as
 // goroutines. One iteration is one run of the program; the metrics are the
 // means over the iterations. Run it with docs/bench.sh.
 func BenchmarkSwarm(b *testing.B) {
 	skipUnlessLinux(b)
-	bins := buildSwarmBinaries(b)
-	for _, model := range swarmModels {
-		for _, n := range swarmAgentCounts {
-			w := benchWorkload(n)
-			want := bins.expected(b, w)
-			b.Run(fmt.Sprintf("%s/agents=%d", model, n), func(b *testing.B) {
-				measureSwarm(b, bins.bin(model), w, b.N, want).report(b)
-			})
+	bins := buildSwarmBinaries(b, swarmPrograms)
+	for _, p := range swarmPrograms {
+		for _, model := range swarmModels {
+			for _, n := range swarmWorkerCounts {
+				w := p.benchWorkload(n)
+				want := bins.expected(b, p, w)
+				b.Run(fmt.Sprintf("%s/%s/workers=%d", p.name, model, n), func(b *testing.B) {
+					measureSwarm(b, p, bins.bin(p, model), w, b.N, want).report(b, p)
+				})
+			}
 		}
 	}
 }
 
-// TestSwarmBenchSmoke runs BenchmarkSwarm's harness once, small, so that it
-// keeps working without anyone running the benchmark.
+// TestSwarmBenchSmoke runs BenchmarkSwarm's harness once, small, on every
+// example, so that it keeps working without anyone running the benchmark.
 func TestSwarmBenchSmoke(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the example twice")
+		t.Skip("builds every example twice")
 	}
 	skipUnlessLinux(t)
-	bins := buildSwarmBinaries(t)
+	bins := buildSwarmBinaries(t, swarmPrograms)
 
-	// A short wait per task makes a run last some 20ms, long enough for
-	// the memory sampler to see it even on a busy machine.
-	w := swarmWorkload{agents: 4, tasks: 40, work: 50, wait: 2 * time.Millisecond}
-	want := bins.expected(t, w)
-	for _, model := range swarmModels {
-		t.Run(model, func(t *testing.T) {
-			m := measureSwarm(t, bins.bin(model), w, 1, want)
-			m.check(t)
-			t.Logf("%s: %+v", model, m)
-		})
+	// A short wait per task makes an agentswarm run last some 20ms, long
+	// enough for the memory sampler to see it even on a busy machine;
+	// the other programs have no wait and get more work instead.
+	for _, p := range swarmPrograms {
+		w := swarmWorkload{workers: 4, tasks: 40, work: 2000}
+		if p.name == "agentswarm" {
+			w.work, w.wait = 50, 2*time.Millisecond
+		}
+		want := bins.expected(t, p, w)
+		for _, model := range swarmModels {
+			t.Run(p.name+"/"+model, func(t *testing.T) {
+				m := measureSwarm(t, p, bins.bin(p, model), w, 1, want)
+				m.check(t, p)
+				t.Logf("%s %s: %+v", p.name, model, m)
+			})
+		}
 	}
 
-	// The CPU figure relies on wait4's rusage covering the agent processes;
-	// see runSwarm. Give the agents nearly all the CPU work: if their time
-	// were not counted, the process model would show a small fraction of
-	// what the goroutine model burns on the same tasks.
+	// The CPU figure relies on wait4's rusage covering the worker
+	// processes; see runSwarm. Give the agents nearly all the CPU work: if
+	// their time were not counted, the process model would show a small
+	// fraction of what the goroutine model burns on the same tasks.
 	t.Run("cpu-covers-agents", func(t *testing.T) {
-		heavy := swarmWorkload{agents: 2, tasks: 16, work: 100000}
+		p := swarmPrograms[0]
+		heavy := swarmWorkload{workers: 2, tasks: 16, work: 100000}
 		var cpu [2]time.Duration
 		for i, model := range swarmModels {
-			r, err := runSwarm(bins.bin(model), heavy, false)
+			r, err := runSwarm(p, bins.bin(p, model), heavy, false)
 			if err != nil {
 				t.Fatal(err)
 			}
