@@ -148,7 +148,7 @@ var modelNames = []struct{ model, legend string }{
 }
 
 // programColors are the colors of the programs, in order of appearance.
-var programColors = []string{"#d62728", "#1f77b4", "#2ca02c", "#9467bd"}
+var programColors = []string{"#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f"}
 
 // chart builds the figure: one series per program and model in each panel.
 func (r results) chart(note string) (svgchart.Chart, error) {
