@@ -43,7 +43,7 @@ func main() {
 	}
 	env.Dir = wd
 	cmd := newRootCmd(env)
-	cmd.SetArgs(os.Args[1:])
+	cmd.SetArgs(goHelpFlag(os.Args[1:]))
 	err = cmd.ExecuteContext(context.Background())
 	os.Exit(exitCode(err, env.Stderr))
 }
