@@ -24,7 +24,8 @@ import (
 
 // legacyAnalyzer reports each call of a function named legacy, with the
 // function's declaration as related information and a fix that calls
-// modern instead: a stand-in for the fixes the real analyzers will have.
+// modern instead: a stand-in for the analyzers of the suite, whose
+// findings and fixes the tests cannot choose.
 var legacyAnalyzer = &analysis.Analyzer{
 	Name: "legacy",
 	Doc:  "report calls of legacy",
