@@ -1,13 +1,14 @@
 package rewrite
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/procmigrate/procmigrate/internal/loaderr"
 )
 
 // loadMode is what the rewriter needs of each package: syntax with types for
@@ -22,9 +23,10 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 // use what it changes. External test packages and test mains are dropped:
 // the rewriter does not change them.
 //
-// Any error in a matched package is an error of the whole run, reported with
-// the position go/packages gives it, so that nothing is written on the
-// strength of a partial view.
+// Any error in a matched package is an error of the whole run, so that
+// nothing is written on the strength of a partial view. It is reported as
+// migrate check reports it (loaderr.First), at the position go/packages
+// gives it.
 func load(cfg Config) ([]*packages.Package, error) {
 	dir, err := filepath.Abs(cfg.Dir)
 	if err != nil {
@@ -44,7 +46,7 @@ func load(cfg Config) ([]*packages.Package, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load packages: %w", err)
 	}
-	if err := firstError(pkgs); err != nil {
+	if err := loaderr.First(dir, pkgs); err != nil {
 		return nil, err
 	}
 
@@ -66,31 +68,11 @@ func load(cfg Config) ([]*packages.Package, error) {
 		}
 	}
 	if len(order) == 0 {
-		return nil, fmt.Errorf("pattern %s matched no packages", strings.Join(patterns, " "))
+		return nil, loaderr.NoPackages(dir, patterns)
 	}
 	out := make([]*packages.Package, 0, len(order))
 	for _, path := range order {
 		out = append(out, variant[path])
 	}
 	return out, nil
-}
-
-// firstError returns the first error of any package, list errors first, in
-// the form file:line:col: message.
-func firstError(pkgs []*packages.Package) error {
-	var first error
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		if first != nil {
-			return
-		}
-		for _, e := range p.Errors {
-			msg := e.Msg
-			if e.Pos != "" && e.Pos != "-" {
-				msg = e.Pos + ": " + msg
-			}
-			first = errors.New(msg)
-			return
-		}
-	})
-	return first
 }

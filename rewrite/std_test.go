@@ -19,10 +19,13 @@ import (
 // check in verify.go.
 //
 // The standard library spawns few workers that re-execute it, and those
-// mostly in tests, so a run over it checks robustness more than it
-// converts anything; TestRewriteExampleTypeChecks makes checkResultTypes
-// see real changes. By default the test takes stdRewriteSample;
-// PROCMIGRATE_STD=1 takes all of std.
+// mostly in tests, so a run over it checks robustness and converts
+// nothing: on std the type-check has no change to check.
+// TestRewriteExampleTypeChecks makes checkResultTypes see real changes,
+// and TestRewriteWriteBuilds in cmd/migrate writes the rewrite of a
+// module of every worker shape and builds and vets it. The test takes all
+// of std, about ten seconds on two cores, or stdRewriteSample under
+// -short or -race (see stdPatterns).
 func TestRewriteStd(t *testing.T) {
 	patterns := stdPatterns(t, stdRewriteSample)
 	res, err := Run(Config{Dir: ".", Patterns: patterns})

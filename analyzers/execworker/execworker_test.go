@@ -41,6 +41,8 @@ func Test(t *testing.T) {
 		// Roles told by a flag, the environment, a cobra subcommand and
 		// argv[0] registries.
 		"flagrole", "envrole", "cobrarole", "reexecrole", "multicall",
+		// Workers whose role's branch calls into C.
+		"cgoserve",
 		// Workers that must stay processes.
 		"boundary",
 		// Worker entries in other packages of the module, and the facts

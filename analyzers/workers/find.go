@@ -18,6 +18,7 @@ type finder struct {
 	assigned map[*ast.CallExpr]*types.Var
 	literals map[*ast.CompositeLit]*types.Var // T{...} or &T{...} assigned to a variable
 	calls    *Calls                           // built on first use by callGraph
+	cgoFiles []*ast.File                      // the files cgo wrote of its own (see isCgoFile)
 	osArgs   bool                             // the package refers to os.Args
 }
 
@@ -143,9 +144,12 @@ func (f *finder) usesArgs() bool {
 	return false
 }
 
-// index fills f.decls and f.assigned.
+// index fills f.decls, f.assigned, f.literals and f.cgoFiles.
 func (f *finder) index() {
 	for _, file := range f.files {
+		if isCgoFile(file) {
+			f.cgoFiles = append(f.cgoFiles, file)
+		}
 		ast.Inspect(file, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncDecl:

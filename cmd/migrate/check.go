@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/token"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -14,6 +15,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
+
+	"github.com/procmigrate/procmigrate/internal/loaderr"
 )
 
 // errFindings is returned by check when it reports diagnostics; main maps
@@ -210,7 +213,7 @@ func loadAllPackages(ctx context.Context, dir string, patterns []string) ([]*pac
 		}
 	}
 	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("pattern %s matched no packages", strings.Join(patterns, " "))
+		return nil, relLoadError(dir, loaderr.NoPackages(dir, patterns))
 	}
 	return pkgs, nil
 }
@@ -253,26 +256,24 @@ func needsFacts(analyzers []*analysis.Analyzer) bool {
 	return false
 }
 
-// firstLoadError returns the first error of the packages, dependencies
-// before dependents so that the cause comes before its consequences, with
-// its position relative to dir. Of a package's errors it prefers one with
-// a position.
+// firstLoadError returns the error of the packages to report, as
+// loaderr.First chooses it, with its position relative to dir.
 func firstLoadError(dir string, pkgs []*packages.Package) error {
-	var first []packages.Error
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		if first == nil && len(p.Errors) > 0 {
-			first = p.Errors
-		}
-	})
-	if first == nil {
-		return nil
+	return relLoadError(dir, loaderr.First(dir, pkgs))
+}
+
+// relLoadError returns err, if it is a *loaderr.Error, with the files it
+// names relative to dir, as the rest of the output names them.
+func relLoadError(dir string, err error) error {
+	e, ok := loaderr.As(err)
+	if !ok {
+		return err
 	}
-	for _, e := range first {
-		if e.Pos != "" && e.Pos != "-" {
-			return fmt.Errorf("%s: %s", relPosn(dir, e.Pos), strings.TrimSpace(e.Msg))
-		}
+	rel := &loaderr.Error{Msg: strings.ReplaceAll(e.Msg, dir+string(filepath.Separator), "")}
+	if e.Posn != "" {
+		rel.Posn = relPosn(dir, e.Posn)
 	}
-	return errors.New(compilerError(dir, first[0].Msg))
+	return rel
 }
 
 // compilerError returns the first error line of msg, the output of the

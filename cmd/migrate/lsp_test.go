@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,8 +22,10 @@ import (
 	"github.com/procmigrate/procmigrate/analyzers/execworker"
 )
 
-// workerMain re-executes itself as a worker. The comment before the call
-// has characters of 2 and 4 bytes, which are 1 and 2 UTF-16 units.
+// workerMain re-executes itself as three workers, which count what they
+// serve in a package variable: sharedvar reports it, with a fix. The
+// comment before the call has characters of 2 and 4 bytes, which are 1
+// and 2 UTF-16 units.
 const workerMain = `package main
 
 import (
@@ -37,6 +40,9 @@ type task struct{ N int }
 
 type result struct{ Sum int }
 
+// served counts the tasks this process has served.
+var served int64
+
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "agent" {
 		serve(os.Stdin, os.Stdout)
@@ -46,25 +52,40 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	cmd := /* é 🙂 */ exec.Command(exe, "agent")
-	in, _ := cmd.StdinPipe()
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		panic(err)
+	for n := range 3 {
+		cmd := /* é 🙂 */ exec.Command(exe, "agent")
+		in, _ := cmd.StdinPipe()
+		out, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			panic(err)
+		}
+		json.NewEncoder(in).Encode(task{N: n})
+		in.Close()
+		var r result
+		json.NewDecoder(out).Decode(&r)
+		cmd.Wait()
+		fmt.Println(r.Sum)
 	}
-	json.NewEncoder(in).Encode(task{N: 3})
-	in.Close()
-	var r result
-	json.NewDecoder(out).Decode(&r)
-	cmd.Wait()
-	fmt.Println(r.Sum)
 }
 
 func serve(r io.Reader, w io.Writer) {
 	var t task
 	json.NewDecoder(r).Decode(&t)
+	served++
 	json.NewEncoder(w).Encode(result{Sum: t.N * (t.N + 1) / 2})
 }
+`
+
+// spareWorker is a file of workerMain's package that starts the worker
+// once more.
+const spareWorker = `package main
+
+import (
+	"os"
+	"os/exec"
+)
+
+func spare() error { return exec.Command(os.Args[0], "agent").Run() }
 `
 
 // TestLSPBinary drives the migrate binary as an editor does, over its
@@ -97,15 +118,7 @@ func TestLSPBinary(t *testing.T) {
 		t.Fatalf("didOpen: %v", err)
 	}
 	diags := ed.wait(t, mainGo, 1)
-	var found *protocol.Diagnostic
-	for i, d := range diags {
-		if d.Code == protocol.String("execworker") {
-			found = &diags[i]
-		}
-	}
-	if found == nil {
-		t.Fatalf("no execworker diagnostic in %+v", diags)
-	}
+	found := findDiagnostic(t, diags, "execworker")
 	if want := spanOf(workerMain, `exec.Command(exe, "agent")`); found.Range != want {
 		t.Errorf("range %+v, want %+v", found.Range, want)
 	}
@@ -122,36 +135,73 @@ func TestLSPBinary(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 
-	// The analyzers of the suite have no fixes yet (the server's own tests
-	// cover them); whatever is offered is a quickfix for a finding.
+	// The worker's counter is shared once the workers are goroutines:
+	// sharedvar offers its fix as a quickfix linked to the finding.
+	shared := findDiagnostic(t, diags, "sharedvar")
+	if want := spanOf(workerMain, "served++"); shared.Range.Start != want.Start {
+		t.Errorf("sharedvar range %+v, want it to start at %+v", shared.Range, want.Start)
+	}
 	actions, err := ed.server.CodeAction(ctx, &protocol.CodeActionParams{
 		TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(mainGo)},
-		Range:        found.Range,
+		Range:        shared.Range,
 	})
 	if err != nil {
 		t.Fatalf("codeAction: %v", err)
 	}
-	for _, a := range actions {
-		ca, ok := a.(*protocol.CodeAction)
-		if !ok || ca.Kind == nil || *ca.Kind != protocol.CodeActionKindQuickFix || len(ca.Diagnostics) == 0 {
-			t.Errorf("code action %+v is not a quickfix linked to a finding", a)
-		}
+	if len(actions) != 1 {
+		t.Fatalf("got %d code actions on the counter, want 1: %+v", len(actions), actions)
+	}
+	ca, ok := actions[0].(*protocol.CodeAction)
+	switch {
+	case !ok:
+		t.Fatalf("code action %+v is a command", actions[0])
+	case ca.Title != "Make served a sync/atomic.Int64":
+		t.Errorf("title %q", ca.Title)
+	case ca.Kind == nil || *ca.Kind != protocol.CodeActionKindQuickFix:
+		t.Errorf("kind %v, want quickfix", ca.Kind)
+	case len(ca.Diagnostics) != 1 || ca.Diagnostics[0].Range != shared.Range || ca.Diagnostics[0].Code != shared.Code:
+		t.Errorf("action diagnostics %+v, want the sharedvar finding", ca.Diagnostics)
+	case ca.Edit == nil || len(ca.Edit.Changes) != 1 || ca.Edit.Changes[uri.File(mainGo)] == nil:
+		t.Fatalf("edit %+v, want edits of main.go only", ca.Edit)
+	}
+	fixed := applyEdits(t, workerMain, ca.Edit.Changes[uri.File(mainGo)])
+	wantFixed := strings.NewReplacer(
+		"\t\"os/exec\"\n", "\t\"os/exec\"\n\t\"sync/atomic\"\n",
+		"var served int64", "var served atomic.Int64",
+		"served++", "served.Add(1)",
+	).Replace(workerMain)
+	if fixed != wantFixed {
+		t.Errorf("the fix makes main.go:\n%s\nwant:\n%s", fixed, wantFixed)
 	}
 
-	// Remove the worker, unsaved: the finding is cleared.
-	err = ed.server.DidChange(ctx, &protocol.DidChangeTextDocumentParams{
-		TextDocument: protocol.VersionedTextDocumentIdentifier{
-			TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri.File(mainGo)},
-			Version:                2,
-		},
-		ContentChanges: []protocol.TextDocumentContentChangeEvent{
-			&protocol.TextDocumentContentChangeWholeDocument{Text: "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(6) }\n"},
-		},
-	})
-	if err != nil {
-		t.Fatalf("didChange: %v", err)
+	// The editor applies the fix: the finding is gone, the others stay.
+	changeDocument(t, ed, mainGo, 2, fixed)
+	diags = ed.wait(t, mainGo, 2)
+	for _, d := range diags {
+		if d.Code == protocol.String("sharedvar") {
+			t.Errorf("sharedvar still reports after its fix: %+v", d)
+		}
 	}
-	if diags := ed.wait(t, mainGo, 2); len(diags) != 0 {
+	findDiagnostic(t, diags, "execworker")
+
+	// The editor saves, and a file it does not hold open changes on disk
+	// meanwhile: the save makes the server read the disk again.
+	writeFile(t, mainGo, fixed)
+	spareGo := filepath.Join(dir, "spare.go")
+	writeFile(t, spareGo, spareWorker)
+	if err := ed.server.DidSave(ctx, &protocol.DidSaveTextDocumentParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(mainGo)},
+	}); err != nil {
+		t.Fatalf("didSave: %v", err)
+	}
+	spare := findDiagnostic(t, ed.wait(t, spareGo, 0), "execworker")
+	if want := spanOf(spareWorker, `exec.Command(os.Args[0], "agent")`); spare.Range != want {
+		t.Errorf("spare.go: range %+v, want %+v", spare.Range, want)
+	}
+
+	// Remove the workers, unsaved: main.go's findings are cleared.
+	changeDocument(t, ed, mainGo, 3, "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(6) }\n")
+	if diags := ed.wait(t, mainGo, 3); len(diags) != 0 {
 		t.Errorf("diagnostics after the worker was removed: %+v", diags)
 	}
 
@@ -183,6 +233,66 @@ func TestLSPBinary(t *testing.T) {
 	if !strings.Contains(ed.stderr.String(), "exit notification before shutdown") {
 		t.Errorf("stderr %q does not say why", ed.stderr.String())
 	}
+}
+
+// findDiagnostic returns the diagnostic of analyzer in diags.
+func findDiagnostic(t *testing.T, diags []protocol.Diagnostic, analyzer string) *protocol.Diagnostic {
+	t.Helper()
+	for i, d := range diags {
+		if d.Code == protocol.String(analyzer) {
+			return &diags[i]
+		}
+	}
+	t.Fatalf("no %s diagnostic in %+v", analyzer, diags)
+	return nil
+}
+
+// changeDocument sends the whole new text of path at version.
+func changeDocument(t *testing.T, ed *editor, path string, version int32, text string) {
+	t.Helper()
+	err := ed.server.DidChange(context.Background(), &protocol.DidChangeTextDocumentParams{
+		TextDocument: protocol.VersionedTextDocumentIdentifier{
+			TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri.File(path)},
+			Version:                version,
+		},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{
+			&protocol.TextDocumentContentChangeWholeDocument{Text: text},
+		},
+	})
+	if err != nil {
+		t.Fatalf("didChange: %v", err)
+	}
+}
+
+// applyEdits applies edits, in UTF-16 positions of text as the protocol
+// counts them and not overlapping, as an editor applies them.
+func applyEdits(t *testing.T, text string, edits []protocol.TextEdit) string {
+	t.Helper()
+	offset := func(p protocol.Position) int {
+		lines := strings.SplitAfter(text, "\n")
+		if int(p.Line) >= len(lines) {
+			t.Fatalf("edit at line %d of a text of %d lines", p.Line, len(lines))
+		}
+		off := 0
+		for _, l := range lines[:p.Line] {
+			off += len(l)
+		}
+		units := uint32(0)
+		for i, r := range lines[p.Line] {
+			if units >= p.Character {
+				return off + i
+			}
+			units += uint32(len(utf16.Encode([]rune{r})))
+		}
+		return off + len(lines[p.Line])
+	}
+	edits = slices.Clone(edits)
+	slices.SortFunc(edits, func(a, b protocol.TextEdit) int { return offset(b.Range.Start) - offset(a.Range.Start) })
+	for _, e := range edits {
+		start, end := offset(e.Range.Start), offset(e.Range.End)
+		text = text[:start] + e.NewText + text[end:]
+	}
+	return text
 }
 
 // buildMigrate builds the command into a temporary directory.

@@ -16,10 +16,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"golang.org/x/term"
 
+	"github.com/procmigrate/procmigrate/internal/loaderr"
 	"github.com/procmigrate/procmigrate/rewrite"
 )
 
@@ -43,7 +43,7 @@ func main() {
 	}
 	env.Dir = wd
 	cmd := newRootCmd(env)
-	cmd.SetArgs(os.Args[1:])
+	cmd.SetArgs(goHelpFlag(os.Args[1:]))
 	err = cmd.ExecuteContext(context.Background())
 	os.Exit(exitCode(err, env.Stderr))
 }
@@ -57,18 +57,6 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.Is(err, errFindings) {
 		return exitFindings
 	}
-	fmt.Fprintf(stderr, "migrate: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(stderr, "migrate: %s\n", loaderr.OneLine(err.Error()))
 	return exitError
-}
-
-// oneLine joins the lines of a multi-line message, such as the output of
-// the go command, so that every error is reported on one line.
-func oneLine(msg string) string {
-	var lines []string
-	for line := range strings.Lines(msg) {
-		if line = strings.TrimSpace(line); line != "" {
-			lines = append(lines, line)
-		}
-	}
-	return strings.Join(lines, "; ")
 }

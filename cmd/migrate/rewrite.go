@@ -16,6 +16,7 @@ import (
 	"github.com/aymanbagabas/go-udiff"
 	"github.com/spf13/cobra"
 
+	"github.com/procmigrate/procmigrate/internal/loaderr"
 	"github.com/procmigrate/procmigrate/rewrite"
 )
 
@@ -159,6 +160,9 @@ func levelText(level rewrite.Level) string {
 // paths relative to dir, as the rest of the output prints them, and keeps
 // only the first error of compiler output.
 func relError(dir string, err error) error {
+	if _, ok := loaderr.As(err); ok {
+		return relLoadError(dir, err)
+	}
 	msg := err.Error()
 	short := strings.ReplaceAll(compilerError(dir, msg), dir+string(os.PathSeparator), "")
 	if short == msg {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -45,6 +46,15 @@ func newRootCmd(env *cliEnv) *cobra.Command {
 binary with os/exec and talking to them over stdin/stdout pipes, and rewrites
 those workers into goroutines connected by in-memory pipes or typed channels.
 
+The analyzers, run by check, and by go vet and go fix when given
+-vettool=$(command -v migrate) or -fixtool=$(command -v migrate):
+
+` + suiteHelp() + `
+
+Under go vet and go fix, -NAME runs only the analyzers so named and
+-NAME=false every analyzer but NAME; "migrate -flags" prints these flags
+as the go command reads them.
+
 Exit codes: 0 success, 1 error, 3 check found something.`,
 		Example: `  migrate check ./...
   migrate rewrite -C ./service ./...
@@ -59,6 +69,23 @@ Exit codes: 0 success, 1 error, 3 check found something.`,
 		"run as if started in `dir` (must be inside a Go module)")
 	root.AddCommand(newCheckCmd(env), newRewriteCmd(env), newPlanCmd(env), newLSPCmd(env))
 	return root
+}
+
+// goHelpFlag returns args with each -help turned into --help. go vet's
+// usage message tells users to run "migrate -help", the spelling of Go's
+// flag package, but cobra reads a single dash as shorthand flags, -h -e -l
+// -p, and fails on the e. Arguments after "--" are left as they are.
+func goHelpFlag(args []string) []string {
+	out := slices.Clone(args)
+	for i, arg := range out {
+		if arg == "--" {
+			break
+		}
+		if arg == "-help" {
+			out[i] = "--help"
+		}
+	}
+	return out
 }
 
 // moduleVersion is the version of the module the binary was built from,

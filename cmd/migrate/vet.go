@@ -12,12 +12,10 @@ import (
 // (*.cfg) after the flags, which for go fix include -fix and -diff.
 //
 // go vet puts only flags before the file, so a first argument that is not a
-// flag, such as a subcommand, means a person is running migrate.
-//
-// TODO(procmigrate): go vet's usage error sends the user to "migrate help"
-// and "migrate -help" for the analyzers and their flags; the first is the
-// command line's help, which does not list go vet's flags, and cobra
-// rejects the second.
+// flag, such as a subcommand, means a person is running migrate. So do
+// "migrate help" and "migrate -help", which go vet's usage error suggests:
+// they print the command line's help, which lists the analyzers and their
+// flags under go vet.
 func isVetInvocation(args []string) bool {
 	if len(args) == 0 || !strings.HasPrefix(args[0], "-") && !strings.HasSuffix(args[0], ".cfg") {
 		return false

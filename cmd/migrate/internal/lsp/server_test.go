@@ -24,7 +24,8 @@ import (
 
 // legacyAnalyzer reports each call of a function named legacy, with the
 // function's declaration as related information and a fix that calls
-// modern instead: a stand-in for the fixes the real analyzers will have.
+// modern instead: a stand-in for the analyzers of the suite, whose
+// findings and fixes the tests cannot choose.
 var legacyAnalyzer = &analysis.Analyzer{
 	Name: "legacy",
 	Doc:  "report calls of legacy",
@@ -431,6 +432,78 @@ func TestUnsaved(t *testing.T) {
 	defer s.mu.Unlock()
 	if len(s.logs) > 0 {
 		t.Errorf("logged %q", s.logs)
+	}
+}
+
+// TestSaveReadsTheDisk checks that a save analyses the package again from
+// the disk, where files the editor does not hold open may have changed
+// meanwhile, as a checkout or a generator changes them: the findings of
+// the changed file are published, and those of the open file again at its
+// version.
+func TestSaveReadsTheDisk(t *testing.T) {
+	t.Parallel()
+	clean := "package p\n\nfunc b() {}\n"
+	dir := writeModule(t, map[string]string{"decl.go": declText, "a.go": callText("a"), "b.go": clean})
+	a, b := filepath.Join(dir, "a.go"), filepath.Join(dir, "b.go")
+	s := start(t, Options{})
+	s.initialize()
+	s.open(a, callText("a"))
+	if p := s.waitPublished(a, 1); len(p.Diagnostics) != 1 {
+		t.Fatalf("published %d diagnostics for a.go, want 1", len(p.Diagnostics))
+	}
+	s.waitRun()
+	s.mu.Lock()
+	before := len(s.published)
+	s.mu.Unlock()
+
+	// b.go gains a finding on disk; nothing tells the server until a save.
+	if err := os.WriteFile(b, []byte(callText("b")), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.server.DidSave(context.Background(), &protocol.DidSaveTextDocumentParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(a)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.waitRun()
+	s.mu.Lock()
+	after := slices.Clone(s.published[before:])
+	s.mu.Unlock()
+	var gotA, gotB *protocol.PublishDiagnosticsParams
+	for _, p := range after {
+		switch p.URI {
+		case uri.File(a):
+			gotA = p
+		case uri.File(b):
+			gotB = p
+		}
+	}
+	if gotB == nil || len(gotB.Diagnostics) != 1 || gotB.Diagnostics[0].Range != rng(2, 11, 2, 17) {
+		t.Errorf("after the save, b.go was published as %+v, want its call of legacy at 2:11-2:17", gotB)
+	}
+	if v, _ := gotA.Version.Get(); gotA == nil || v != 1 || len(gotA.Diagnostics) != 1 {
+		t.Errorf("after the save, a.go was published as %+v, want its finding again at version 1", gotA)
+	}
+
+	// Mended on disk: the next save clears b.go.
+	if err := os.WriteFile(b, []byte(clean), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.server.DidSave(context.Background(), &protocol.DidSaveTextDocumentParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(a)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.waitRun()
+	s.mu.Lock()
+	last := s.published[len(s.published)-1]
+	cleared := false
+	for _, p := range s.published[before+len(after):] {
+		cleared = cleared || p.URI == uri.File(b) && len(p.Diagnostics) == 0
+	}
+	s.mu.Unlock()
+	if !cleared {
+		t.Errorf("b.go was not cleared after it was mended on disk and a.go saved; last published %+v", last)
 	}
 }
 
