@@ -35,6 +35,8 @@ neither a suggested fix nor the rewrite addresses.
 
 The plan is Markdown on stdout, with paths relative to the -C directory.
 With --json it is one JSON object instead, described in docs/plan.md.
+On a terminal, stderr shows how many packages are loaded and analysed,
+then that the rewrite is being computed.
 
 Exit codes: 0 success, whether or not there is anything to migrate; 1 error
 (including packages that do not parse or type-check).`,
@@ -83,12 +85,19 @@ func runPlan(ctx context.Context, env *cliEnv, dir string, patterns []string, as
 // computePlan analyses the packages matching patterns in dir as check
 // does, computes their rewrite without writing it, and returns the plan
 // with the analyses it reports on.
+//
+// On a terminal it shows its progress on stderr, as check and rewrite do,
+// and blanks the line before it returns, so that what the caller prints
+// next starts on a clean line.
 func computePlan(ctx context.Context, env *cliEnv, dir string, patterns []string) (*planReport, []*checker.Action, error) {
+	prog := env.progress()
+	defer prog.done()
+	prog.printf("loading packages...")
 	pkgs, err := loadPackages(ctx, dir, patterns)
 	if err != nil {
 		return nil, nil, err
 	}
-	graph, err := checker.Analyze(suite, pkgs, nil)
+	graph, err := analyze(suite, pkgs, prog.counter("analysing packages", len(pkgs)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("analyze packages: %w", err)
 	}
@@ -105,6 +114,7 @@ func computePlan(ctx context.Context, env *cliEnv, dir string, patterns []string
 	// rewrite.Config takes patterns, not loaded packages, so the go
 	// command runs twice and a plan takes about as long as a check and a
 	// rewrite together.
+	prog.printf("loading and rewriting packages...")
 	res, err := env.Rewrite(rewrite.Config{Dir: dir, Patterns: patterns})
 	if err != nil {
 		return nil, nil, relError(dir, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"slices"
@@ -194,5 +195,62 @@ func TestRewriteProgress(t *testing.T) {
 	}
 	if got, want := screen(term), screen(plain); !slices.Equal(got, want) {
 		t.Errorf("terminal shows:\n%q\nwant:\n%q", got, want)
+	}
+}
+
+// TestPlanProgress runs plan, as Markdown and as JSON, with stdout and
+// stderr on one terminal: the progress of each step shows while the step
+// runs, and the terminal ends up showing the plan printed without it.
+// With stdout and stderr apart, JSON output gets none of the progress.
+func TestPlanProgress(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"go.mod":       "module example.com/x\n\ngo 1.22\n",
+		"main.go":      selfExecSrc,
+		"main_test.go": "package main\n\nimport \"testing\"\n\nfunc TestNothing(t *testing.T) {}\n",
+	})
+	run := func(stdout, stderr *bytes.Buffer, isTerminal bool, args ...string) {
+		t.Helper()
+		env := &cliEnv{Stdout: stdout, Stderr: stderr, Dir: dir,
+			StderrIsTerminal: func() bool { return isTerminal }}
+		env.Rewrite = func(cfg rewrite.Config) (*rewrite.Result, error) {
+			last := stderr.String()[strings.LastIndexByte(stderr.String(), '\r')+1:]
+			if isTerminal && last != "loading and rewriting packages..." {
+				t.Errorf("while rewriting, the terminal shows %q", last)
+			}
+			return rewrite.Run(cfg)
+		}
+		cmd := newRootCmd(env)
+		cmd.SetArgs(append([]string{"plan"}, args...))
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{nil, {"--json"}} {
+		var plain, tty bytes.Buffer
+		run(&plain, &plain, false, args...)
+		run(&tty, &tty, true, args...)
+
+		// The package, its test variant and the test main.
+		for _, want := range []string{"\rloading packages...", "\ranalysing packages 0/3", "\ranalysing packages 3/3", "\rloading and rewriting packages..."} {
+			if !strings.Contains(tty.String(), want) {
+				t.Errorf("plan %q: terminal got %q, without %q", args, tty.String(), want)
+			}
+		}
+		if strings.Contains(plain.String(), "\r") {
+			t.Errorf("plan %q: progress without a terminal: %q", args, plain.String())
+		}
+		if got, want := screen(tty.String()), screen(plain.String()); !slices.Equal(got, want) {
+			t.Errorf("plan %q: terminal shows:\n%q\nwant:\n%q", args, got, want)
+		}
+	}
+
+	// JSON on stdout stays JSON while stderr is a terminal.
+	var stdout, stderr bytes.Buffer
+	run(&stdout, &stderr, true, "--json")
+	if !json.Valid(stdout.Bytes()) || strings.Contains(stdout.String(), "\r") {
+		t.Errorf("plan --json printed to stdout:\n%q", stdout.String())
+	}
+	if got := screen(stderr.String()); len(got) != 0 || !strings.Contains(stderr.String(), "analysing packages") {
+		t.Errorf("stderr %q, want progress that ends blank", stderr.String())
 	}
 }
