@@ -17,21 +17,30 @@ func (f *finder) codec(v *types.Var) *Codec {
 	if v == nil {
 		return nil
 	}
+	var ctors []*ast.CallExpr
+	f.inspect(v, func(node ast.Node) bool {
+		if call, ok := node.(*ast.CallExpr); ok && len(call.Args) == 1 && refersTo(f.info, call.Args[0], v) {
+			ctors = append(ctors, call)
+		}
+		return true
+	})
+	return f.codecOf(ctors, func(visit func(ast.Node) bool) { f.inspect(v, visit) })
+}
 
-	// Find the constructors wrapped around v.
+// codecOf returns the codec of a stream given the calls that take it as
+// their only argument, and walk, which visits the code where a codec
+// built by one of them without a variable may be called. It returns nil
+// when none of the calls or several build a codec.
+func (f *finder) codecOf(calls []*ast.CallExpr, walk func(visit func(ast.Node) bool)) *Codec {
+	// Find the one constructor.
 	var c *Codec
 	n := 0
-	f.inspect(v, func(node ast.Node) bool {
-		call, ok := node.(*ast.CallExpr)
-		if !ok || len(call.Args) != 1 || !refersTo(f.info, call.Args[0], v) {
-			return true
-		}
+	for _, call := range calls {
 		if kind := codecKind(callee(f.info, call)); kind != "" {
 			n++
 			c = &Codec{Kind: kind, Ctor: call, Var: f.assigned[call]}
 		}
-		return true
-	})
+	}
 	if n != 1 {
 		return nil
 	}
@@ -60,7 +69,7 @@ func (f *finder) codec(v *types.Var) *Codec {
 	if c.Var != nil {
 		f.inspect(c.Var, visit)
 	} else {
-		f.inspect(v, visit)
+		walk(visit)
 	}
 	for _, id := range f.uses(c.Var) {
 		if !recvs[id] {

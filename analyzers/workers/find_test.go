@@ -86,6 +86,9 @@ func describe(m *Model, pkg *types.Package) string {
 			fmt.Fprintf(&b, "  endpoint %s arg=%d param=%s uses=%d%s\n",
 				e.Stream, e.Arg, varName(e.Param), len(e.Uses), describeCodec(e.Codec, pkg))
 		}
+		for _, dr := range d.Direct {
+			fmt.Fprintf(&b, "  direct %s uses=%d%s\n", dr.Stream, len(dr.Uses), describeCodec(dr.Codec, pkg))
+		}
 	}
 	return b.String()
 }
@@ -731,11 +734,83 @@ func run(r io.Reader, ws ...io.Writer) int { return 0 }
 		want: `
 dispatch "exit" arg=1 case in=main body=1 serve=run
   endpoint stdin arg=0 param=r uses=0
+  direct stdout uses=1
 dispatch "method" arg=1 case in=main body=2 serve=serve
   endpoint stdin arg=0 param=r uses=0
 dispatch "expr" arg=1 case in=main body=1 serve=serve
   endpoint stdin arg=1 param=r uses=0
 dispatch "foreign" arg=1 case in=main body=1
+  direct stdout uses=1
+  direct stdin uses=1
+`,
+	},
+	{
+		// The streams a role's code uses in place, in its branch and in
+		// the body of its serving function, with the one codec built on
+		// each. A stream passed to the serving function is an endpoint;
+		// os.Stderr is where workers log; a function the serving
+		// function calls is not searched.
+		name: "direct streams",
+		src: `package main
+
+import ("bufio"; "encoding/gob"; "encoding/json"; "fmt"; "io"; "log"; "os")
+
+type job struct{ N int }
+type answer struct{ Sq int }
+
+func main() {
+	switch os.Args[1] {
+	case "json":
+		serveJSON()
+	case "chained":
+		var j job
+		json.NewDecoder(os.Stdin).Decode(&j)
+		json.NewEncoder(os.Stdout).Encode(answer{j.N})
+	case "twice":
+		enc := gob.NewEncoder(os.Stdout)
+		enc.Encode(answer{})
+		serveTwice()
+	case "mixed":
+		serveMixed(os.Stdin)
+	case "deeper":
+		serveDeeper()
+	}
+}
+
+func serveJSON() {
+	dec := json.NewDecoder(os.Stdin)
+	enc := json.NewEncoder(os.Stdout)
+	var j job
+	for dec.Decode(&j) == nil {
+		enc.Encode(answer{j.N * j.N})
+	}
+	log.SetOutput(os.Stderr)
+}
+
+func serveTwice() { gob.NewEncoder(os.Stdout).Encode(answer{}) }
+
+func serveMixed(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		fmt.Fprintln(os.Stdout, sc.Text())
+	}
+}
+
+func serveDeeper() { serveJSON() }
+`,
+		want: `
+dispatch "json" arg=1 case in=main body=1 serve=serveJSON
+  direct stdin uses=1 codec=json.Decoder var=dec calls=1 types=[job] other=0
+  direct stdout uses=1 codec=json.Encoder var=enc calls=1 types=[answer] other=0
+dispatch "chained" arg=1 case in=main body=3
+  direct stdin uses=1 codec=json.Decoder var=- calls=1 types=[job] other=0
+  direct stdout uses=1 codec=json.Encoder var=- calls=1 types=[answer] other=0
+dispatch "twice" arg=1 case in=main body=3 serve=serveTwice
+  direct stdout uses=2
+dispatch "mixed" arg=1 case in=main body=1 serve=serveMixed
+  endpoint stdin arg=0 param=r uses=1
+  direct stdout uses=1
+dispatch "deeper" arg=1 case in=main body=1 serve=serveDeeper
 `,
 	},
 	{

@@ -117,6 +117,7 @@ type Dispatch struct {
 	Serve     *types.Func   // first function of this package called in Body, nil if none
 	ServeCall *ast.CallExpr // that call
 	Endpoints []*Endpoint   // os.Stdin/os.Stdout/os.Stderr passed to Serve
+	Direct    []*Direct     // os.Stdin/os.Stdout used in Body and in Serve's body, not passed to Serve
 
 	// The fields below are set on every element of Model.Roles,
 	// Dispatches included. For a dispatch that is not among Dispatches,
@@ -151,6 +152,18 @@ type Endpoint struct {
 	Param  *types.Var // parameter of Dispatch.Serve
 	Uses   []*ast.Ident
 	Codec  *Codec // the one codec built on Param inside Serve, nil if none or several
+}
+
+// Direct is one standard stream that a role's code uses as the process's
+// own rather than through a parameter of its serving function:
+//
+//	dec := json.NewDecoder(os.Stdin)
+//
+// os.Stderr is left out: it is where workers log, not part of a protocol.
+type Direct struct {
+	Stream string     // "stdin" or "stdout"
+	Uses   []ast.Expr // each os.Stdin or os.Stdout, in source order
+	Codec  *Codec     // the one codec built on one of Uses, nil if none or several
 }
 
 // Codec is an encoder or decoder wrapped around a stream.

@@ -53,6 +53,7 @@ func (f *finder) serve(d *Dispatch) {
 	if d.Serve != nil {
 		d.Endpoints = f.endpoints(d)
 	}
+	d.Direct = f.direct(d)
 }
 
 // isLocalFunc reports whether fn is a function or concrete method
@@ -151,6 +152,81 @@ func (f *finder) endpoints(d *Dispatch) []*Endpoint {
 			Param:  p,
 			Uses:   f.uses(p),
 			Codec:  f.codec(p),
+		})
+	}
+	return out
+}
+
+// direct returns the streams the code of d uses in place, os.Stdin and
+// os.Stdout written out in its branch or in the body of its serving
+// function, with the codec built on each:
+//
+//	if os.Args[1] == "agent" {
+//		serve()                                 // serve's body is searched
+//	}
+//	func serve() {
+//		dec := json.NewDecoder(os.Stdin)        // stdin, json.Decoder
+//		fmt.Fprintln(os.Stdout, "ready")        // stdout, no codec
+//	}
+//
+// The streams passed to the serving function are its endpoints, not
+// direct uses. Functions the serving function calls are not searched.
+func (f *finder) direct(d *Dispatch) []*Direct {
+	var roots []ast.Node
+	for _, st := range d.Body {
+		roots = append(roots, st)
+	}
+	if fd := f.decls[d.Serve]; fd != nil {
+		roots = append(roots, fd)
+	}
+	passed := make(map[ast.Expr]bool)
+	for _, e := range d.Endpoints {
+		passed[d.ServeCall.Args[e.Arg]] = true
+	}
+
+	// Gather the uses by stream, in the order the streams first appear.
+	var out []*Direct
+	byStream := make(map[string]*Direct)
+	for _, root := range roots {
+		ast.Inspect(root, func(n ast.Node) bool {
+			e, ok := n.(ast.Expr)
+			if !ok || passed[e] {
+				return !passed[e]
+			}
+			stream := osStream(f.info, e)
+			if stream != "stdin" && stream != "stdout" {
+				return true
+			}
+			dr := byStream[stream]
+			if dr == nil {
+				dr = &Direct{Stream: stream}
+				byStream[stream] = dr
+				out = append(out, dr)
+			}
+			dr.Uses = append(dr.Uses, e)
+			return false
+		})
+	}
+
+	// Find the codec built on each.
+	for _, dr := range out {
+		uses := make(map[ast.Expr]bool)
+		for _, e := range dr.Uses {
+			uses[e] = true
+		}
+		var ctors []*ast.CallExpr
+		for _, root := range roots {
+			ast.Inspect(root, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok && len(call.Args) == 1 && uses[ast.Unparen(call.Args[0])] {
+					ctors = append(ctors, call)
+				}
+				return true
+			})
+		}
+		dr.Codec = f.codecOf(ctors, func(visit func(ast.Node) bool) {
+			for _, root := range roots {
+				ast.Inspect(root, visit)
+			}
 		})
 	}
 	return out

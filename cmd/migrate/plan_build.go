@@ -145,7 +145,9 @@ func (b *planBuilder) addPackage(p *packages.Package) {
 }
 
 // newRole starts the role of spawn s: its dispatches, its serving function
-// and the worker's ends of the streams. Spawns of one role in a package
+// and the worker's ends of the streams, which are the parameters of the
+// serving function that receive them or, failing that, os.Stdin and
+// os.Stdout as the worker's code uses them. Spawns of one role in a package
 // all start the same dispatch.
 func (b *planBuilder) newRole(p *packages.Package, m *workers.Model, calls *workers.Calls, s *workers.Spawn) *roleEntry {
 	r := &roleEntry{
@@ -173,6 +175,21 @@ func (b *planBuilder) newRole(p *packages.Package, m *workers.Model, calls *work
 		end := b.end(p, d.ServeCall.Args[ep.Arg], ep.Codec)
 		end.Param = ep.Param.Name()
 		r.stream(ep.Stream).Worker = &end
+	}
+
+	// A worker that uses os.Stdin or os.Stdout itself has its end there:
+	// at the stream its codec is built on, or else where it is first used.
+	for _, dr := range d.Direct {
+		st := r.stream(dr.Stream)
+		if st.Worker != nil {
+			continue // also passed to the serving function, whose parameter is the end
+		}
+		var at ast.Node = dr.Uses[0]
+		if dr.Codec != nil {
+			at = dr.Codec.Ctor.Args[0]
+		}
+		end := b.end(p, at, dr.Codec)
+		st.Worker = &end
 	}
 	return r
 }

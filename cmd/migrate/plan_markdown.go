@@ -219,7 +219,12 @@ func (md *planDoc) protocol(r planRole) {
 		}
 		worker := ""
 		if st.Worker != nil {
-			worker = mdEnd(*st.Worker)
+			end := *st.Worker
+			if end.Param == "" {
+				// The worker uses the process's own stream: name it.
+				end.Param = "os." + strings.ToUpper(st.Stream[:1]) + st.Stream[1:]
+			}
+			worker = mdEnd(end)
 		}
 		rows = append(rows, []string{st.Stream, dir, strings.Join(parent, "; "), worker, mdTypes(st.Types)})
 	}
@@ -229,7 +234,8 @@ func (md *planDoc) protocol(r planRole) {
 }
 
 // mdEnd describes one end of a stream: "`json.Encoder` at `f.go:1:2`",
-// "raw bytes on `w` at `f.go:1:2`".
+// "raw bytes on `w` at `f.go:1:2`", "`json.Decoder` on `os.Stdin` at
+// `f.go:1:2`".
 func mdEnd(end planEnd) string {
 	text := "raw bytes"
 	if end.Codec != "" {

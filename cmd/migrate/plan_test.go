@@ -477,3 +477,98 @@ func TestAddressedBy(t *testing.T) {
 		}
 	}
 }
+
+// directWorkerSrc is a worker that reads and writes os.Stdin and
+// os.Stdout itself, in its branch of main, while the parent reads its
+// answers as lines of raw bytes: only the worker's end shows what the
+// parent is sent back.
+const directWorkerSrc = `package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+)
+
+type job struct{ N int }
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "worker" {
+		dec, enc := json.NewDecoder(os.Stdin), json.NewEncoder(os.Stdout)
+		var j job
+		for dec.Decode(&j) == nil {
+			enc.Encode(fmt.Sprint(j.N * j.N))
+		}
+		return
+	}
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "worker")
+	in, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	cmd.Start()
+	json.NewEncoder(in).Encode(job{3})
+	in.Close()
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		fmt.Println(sc.Text())
+	}
+	cmd.Wait()
+}
+`
+
+// TestPlanDirectStreams checks the protocol of a worker that uses the
+// process's streams itself: the worker's end of each stream is where its
+// codec is built on os.Stdin or os.Stdout, its message types count, and
+// the rewrite's reason for stopping at in-process says why.
+func TestPlanDirectStreams(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"go.mod":  "module example.com/x\n\ngo 1.22\n",
+		"main.go": directWorkerSrc,
+	})
+	rep := planJSON(t, dir)
+	if len(rep.Packages) != 1 || len(rep.Packages[0].Roles) != 1 {
+		t.Fatalf("plan has %+v, want one package with one role", rep.Packages)
+	}
+	r := rep.Packages[0].Roles[0]
+
+	// The worker's ends, and the message types they add.
+	want := map[string]planEnd{
+		"stdin":  {Pos: posOf(t, dir, "main.go", "os.Stdin"), Codec: "json.Decoder", Types: []string{"job"}},
+		"stdout": {Pos: posOf(t, dir, "main.go", "os.Stdout"), Codec: "json.Encoder", Types: []string{"string"}},
+	}
+	if len(r.Streams) != len(want) {
+		t.Fatalf("streams = %+v, want stdin and stdout", r.Streams)
+	}
+	for _, st := range r.Streams {
+		if st.Worker == nil || !reflect.DeepEqual(*st.Worker, want[st.Stream]) {
+			t.Errorf("worker end of %s = %+v, want %+v", st.Stream, st.Worker, want[st.Stream])
+		}
+	}
+	if !slices.Equal(r.ToWorker, []string{"job"}) || !slices.Equal(r.ToParent, []string{"string"}) {
+		t.Errorf("messages to the worker %q and to the parent %q, want job and string", r.ToWorker, r.ToParent)
+	}
+	if len(r.Spawns) != 1 || r.Spawns[0].Rewrite == nil ||
+		r.Spawns[0].Rewrite.Reason != "the worker uses os.Stdin itself rather than receiving it as a parameter of its serving function" {
+		t.Errorf("spawns = %+v, want one stopped at in-process by os.Stdin", r.Spawns)
+	}
+
+	// The Markdown names the streams the worker uses.
+	var md strings.Builder
+	if err := printPlan(&md, rep); err != nil {
+		t.Fatal(err)
+	}
+	at := func(text string) string { return "`" + posOf(t, dir, "main.go", text).String() + "`" }
+	for _, line := range []string{
+		"| stdin | parent → worker | `json.Encoder` at " + at("cmd.StdinPipe()") +
+			" | `json.Decoder` on `os.Stdin` at " + at("os.Stdin") + " | `job` |",
+		"| stdout | worker → parent | raw bytes at " + at("cmd.StdoutPipe()") +
+			" | `json.Encoder` on `os.Stdout` at " + at("os.Stdout") + " | `string` |",
+		"Messages to the worker: `job`. Messages to the parent: `string`.",
+	} {
+		if !strings.Contains(md.String(), line+"\n") {
+			t.Errorf("plan does not contain the line\n%s\nin:\n%s", line, md.String())
+		}
+	}
+}
