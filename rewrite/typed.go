@@ -52,8 +52,8 @@ func planTyped(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch) ([]*typedStre
 				end = e
 			}
 		}
-		if pipe == nil || end == nil {
-			return nil, fmt.Sprintf("the worker's %s is not a pipe on both sides", dir.stream)
+		if why := notPiped(d, dir.stream, pipe, end); why != "" {
+			return nil, why
 		}
 		if pipe.Codec == nil || end.Codec == nil {
 			return nil, fmt.Sprintf("%s is not read and written through one encoder and decoder pair", dir.stream)
@@ -92,6 +92,30 @@ func planTyped(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch) ([]*typedStre
 		out = append(out, &typedStream{stream: dir.stream, typ: named, codecs: []*workers.Codec{pipe.Codec, end.Codec}})
 	}
 	return out, ""
+}
+
+// notPiped says which end of the stream is not a pipe the codecs can be
+// found on, "" when both are: the parent's must come from the pipe method
+// (cmd.StdinPipe()), the worker's must be a parameter of its serving
+// function that receives os.Stdin (or os.Stdout).
+func notPiped(d *workers.Dispatch, stream string, pipe *workers.Pipe, end *workers.Endpoint) string {
+	method := map[string]string{"stdin": "StdinPipe", "stdout": "StdoutPipe"}[stream]
+	if pipe == nil {
+		return fmt.Sprintf("the parent does not call %s for the worker's %s", method, stream)
+	}
+	if end != nil {
+		return ""
+	}
+	osVar := "os." + strings.ToUpper(stream[:1]) + stream[1:]
+	for _, dr := range d.Direct {
+		if dr.Stream == stream {
+			return fmt.Sprintf("the worker uses %s itself rather than receiving it as a parameter of its serving function", osVar)
+		}
+	}
+	if d.Serve == nil {
+		return fmt.Sprintf("the worker's branch passes %s to no function of the package", osVar)
+	}
+	return fmt.Sprintf("the worker's serving function %s does not receive %s as a parameter", d.Serve.Name(), osVar)
 }
 
 // checkStreamUses checks that a stream is used only to build its codec and,
