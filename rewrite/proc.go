@@ -310,7 +310,7 @@ func planProc(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch, reach []*ast.F
 		if u.to == "parseFlags()" || u.to == "parseFlagsFrom()" {
 			what = "a bad flag parsed"
 		}
-		p.notes = append(p.notes, fmt.Sprintf("%s at %s now ends only the %s worker, running its deferred calls first, which os.Exit skipped",
+		p.notes = append(p.notes, fmt.Sprintf("%s at %s now ends only the %q worker, running its deferred calls first, which os.Exit skipped",
 			what, at, s.Role))
 		break
 	}
