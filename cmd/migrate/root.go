@@ -89,12 +89,45 @@ func goHelpFlag(args []string) []string {
 }
 
 // moduleVersion is the version of the module the binary was built from,
-// "(devel)" for a build from a checkout.
+// as buildVersion words it.
 func moduleVersion() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		return info.Main.Version
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
 	}
-	return "(devel)"
+	return buildVersion(info)
+}
+
+// buildVersion words the version of the main module of info: its module
+// version when it has one, as for go install of a tagged release, or else
+// "(devel)" followed by the commit the go command stamped into a build
+// from a checkout, shortened as git shortens it, and "+dirty" when the
+// checkout had changes:
+//
+//	v1.2.0
+//	(devel) 3c160ea1b2c4+dirty
+//	(devel)                    built without version control information
+func buildVersion(info *debug.BuildInfo) string {
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var revision, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if revision == "" {
+		return "(devel)"
+	}
+	v := "(devel) " + revision[:min(len(revision), 12)]
+	if modified == "true" {
+		v += "+dirty"
+	}
+	return v
 }
 
 // moduleDir resolves the -C flag to an absolute directory and checks that
