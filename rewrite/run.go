@@ -63,7 +63,7 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	if pkg.Types == nil || len(pkg.Syntax) == 0 {
 		return nil, nil, nil
 	}
-	m := workers.Find(pkg.Syntax, pkg.TypesInfo, pkg.Types)
+	m := findWorkers(pkg)
 	if len(m.Spawns) == 0 {
 		return nil, otherStartSites(pkg.Fset, m), nil // nothing to convert here
 	}
@@ -73,7 +73,7 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 			return nil, nil, err
 		}
 		pkg = src
-		m = workers.Find(pkg.Syntax, pkg.TypesInfo, pkg.Types)
+		m = findWorkers(pkg)
 	}
 	x := newPkgIndex(pkg)
 
@@ -111,6 +111,17 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 		})
 	}
 	return files, append(sites, otherStartSites(x.fset, m)...), nil
+}
+
+// findWorkers returns the workers of pkg. It tells the finder where the
+// module's main packages are, so that a start of another binary of the
+// module is told from another program, as check tells it.
+func findWorkers(pkg *packages.Package) *workers.Model {
+	var opts workers.Options
+	if mod := pkg.Module; mod != nil && mod.Dir != "" {
+		opts.MainPackage = func(ref workers.BinaryRef) string { return workers.MainPackage(mod.Dir, mod.Path, ref) }
+	}
+	return workers.FindWith(pkg.Syntax, pkg.TypesInfo, pkg.Types, opts)
 }
 
 // otherStartSites returns an unchanged site for each start of m that runs
