@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
+	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
@@ -62,9 +63,9 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	if pkg.Types == nil || len(pkg.Syntax) == 0 {
 		return nil, nil, nil
 	}
-	m := workers.Find(pkg.Syntax, pkg.TypesInfo, pkg.Types)
+	m := findWorkers(pkg)
 	if len(m.Spawns) == 0 {
-		return nil, nil, nil // nothing spawns a worker here
+		return nil, otherStartSites(pkg.Fset, m), nil // nothing to convert here
 	}
 	if usesCgo(pkg) {
 		src, err := cgoSource(ix, pkg)
@@ -72,7 +73,7 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 			return nil, nil, err
 		}
 		pkg = src
-		m = workers.Find(pkg.Syntax, pkg.TypesInfo, pkg.Types)
+		m = findWorkers(pkg)
 	}
 	x := newPkgIndex(pkg)
 
@@ -80,6 +81,9 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	var plans, convert []*sitePlan
 	for _, s := range m.Spawns {
 		p := planSite(mod, x, s)
+		if s.Boundary != "" {
+			p = &sitePlan{spawn: s, level: Unchanged, reason: keepReason(s)}
+		}
 		plans = append(plans, p)
 		if p.level > Unchanged {
 			convert = append(convert, p)
@@ -106,7 +110,75 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 			Notes:  p.notes,
 		})
 	}
-	return files, sites, nil
+	return files, append(sites, otherStartSites(x.fset, m)...), nil
+}
+
+// findWorkers returns the workers of pkg. It tells the finder where the
+// module's main packages are, so that a start of another binary of the
+// module is told from another program, as check tells it.
+func findWorkers(pkg *packages.Package) *workers.Model {
+	var opts workers.Options
+	if mod := pkg.Module; mod != nil && mod.Dir != "" {
+		opts.MainPackage = func(ref workers.BinaryRef) string { return workers.MainPackage(mod.Dir, mod.Path, ref) }
+	}
+	return workers.FindWith(pkg.Syntax, pkg.TypesInfo, pkg.Types, opts)
+}
+
+// otherStartSites returns an unchanged site for each start of m that runs
+// a worker but is not one of the spawns the rewriter converts, saying why,
+// so that a run does not claim it found no worker where check reports
+// one:
+//
+//	cmd := &exec.Cmd{Path: exe, Args: []string{exe, "agent"}}
+//	p, err := os.StartProcess(exe, []string{exe, "agent"}, attr)
+//
+// TODO(procmigrate): an exec.Cmd literal whose Path is the running binary
+// could become newInprocCmd with its fields assigned after it.
+func otherStartSites(fset *token.FileSet, m *workers.Model) []Site {
+	spawned := make(map[*workers.Spawn]bool, len(m.Spawns))
+	for _, s := range m.Spawns {
+		spawned[s] = true
+	}
+	var sites []Site
+	for _, s := range m.Starts {
+		if spawned[s] || s.Kind == workers.StartExternal {
+			continue // planned above, or no worker
+		}
+		role := siteRole(&sitePlan{spawn: s})
+		if role == "" {
+			role = s.Argv0 // the registry's name, which selects the role
+		}
+		sites = append(sites, Site{
+			Pos:    fset.Position(s.At.Pos()),
+			Role:   role,
+			Level:  Unchanged,
+			Reason: otherStartReason(s),
+		})
+	}
+	return sites
+}
+
+// otherStartReason says why the rewriter leaves start s, which is not
+// among the spawns it converts, unchanged.
+func otherStartReason(s *workers.Spawn) string {
+	const converted = "only exec.Command and exec.CommandContext are converted"
+	switch {
+	case s.Boundary != "":
+		return keepReason(s)
+	case s.Form == workers.FormCmdLiteral:
+		return "started by an exec.Cmd literal: " + converted
+	case s.Form == workers.FormStartProcess, s.Form == workers.FormForkExec, s.Form == workers.FormReexec:
+		return "spawned with " + s.Form + ": " + converted
+	case s.Program != "":
+		return "the program is " + s.Binary + ", built from another main package of the module; only the running binary is converted"
+	}
+	return "the running binary is named by " + s.Self + "; only os.Executable(), os.Args[0] and /proc/self/exe are followed"
+}
+
+// keepReason says why a start whose child must stay a process is left
+// unchanged.
+func keepReason(s *workers.Spawn) string {
+	return "keep as a process: the child " + s.Boundary
 }
 
 func fileAt(x *pkgIndex, n ast.Node) (*ast.File, bool) {

@@ -133,12 +133,13 @@ func (c *checker) isClose(x ast.Expr) bool {
 // blocks once it has filled the pipe's buffer.
 //
 //	stderr, _ := cmd.StderrPipe() // reported: only closed, never read
+//	_ = stderr                    // nor is it read here
 func (c *checker) undrained(e *end, worker string) {
 	if e.pipe == nil || !e.isOutput() {
 		return
 	}
 	for _, x := range e.fl.exprs {
-		if x == e.pipe.Call || c.isClose(x) || c.isAssigned(x) {
+		if x == e.pipe.Call || c.isClose(x) || c.isAssigned(x) || c.isDiscarded(x) {
 			continue
 		}
 		return // read, or handed to code that may read it
@@ -156,6 +157,31 @@ func (c *checker) isAssigned(x ast.Expr) bool {
 	for _, l := range as.Lhs {
 		if ast.Unparen(l) == x {
 			return true
+		}
+	}
+	return false
+}
+
+// isDiscarded reports whether x is assigned to the blank identifier,
+// which only keeps the compiler from calling its variable unused.
+func (c *checker) isDiscarded(x ast.Expr) bool {
+	var lhs, rhs []ast.Expr
+	switch p := c.parent(x).(type) {
+	case *ast.AssignStmt:
+		lhs, rhs = p.Lhs, p.Rhs
+	case *ast.ValueSpec:
+		for _, n := range p.Names {
+			lhs = append(lhs, n)
+		}
+		rhs = p.Values
+	}
+	if len(lhs) != len(rhs) {
+		return false
+	}
+	for i, r := range rhs {
+		if ast.Unparen(r) == x {
+			id, ok := lhs[i].(*ast.Ident)
+			return ok && id.Name == "_"
 		}
 	}
 	return false

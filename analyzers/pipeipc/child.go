@@ -3,9 +3,9 @@ package pipeipc
 import (
 	"go/ast"
 	"go/constant"
-	"strconv"
-
 	"go/types"
+	"strconv"
+	"strings"
 
 	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
@@ -23,6 +23,7 @@ type childEnd struct {
 //	serve(os.Stdin, os.Stdout)          the parameters of serve that receive them
 //	sc := bufio.NewScanner(os.Stdin)    os.Stdin used in the branch or the serving function
 //	f := os.NewFile(3, "jobs")          fd 3, from ExtraFiles
+//	fmt.Println(answer)                 stdout, written without naming it
 //
 // os.Stderr used in place is left out: it is where workers log.
 func (c *checker) childEnds(d *workers.Dispatch) []*childEnd {
@@ -50,9 +51,15 @@ func (c *checker) childEnds(d *workers.Dispatch) []*childEnd {
 		roots = append(roots, c.decls[fn])
 	}
 	seeds := make(map[string][]ast.Expr)
-	var order []string
+	var (
+		order  []string
+		prints []*ast.CallExpr
+	)
 	for _, root := range roots {
 		ast.Inspect(root, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && c.printsToStdout(call) {
+				prints = append(prints, call)
+			}
 			e, ok := n.(ast.Expr)
 			if !ok || args[e] {
 				return !args[e]
@@ -78,7 +85,52 @@ func (c *checker) childEnds(d *workers.Dispatch) []*childEnd {
 		}
 		out = append(out, &childEnd{stream: stream, at: first, fn: name, proto: c.describe(c.follow(seeds[stream]))})
 	}
-	return out
+	return c.addPrints(out, prints)
+}
+
+// printsToStdout reports whether call is fmt.Print, Println or Printf,
+// which write to os.Stdout without naming it.
+func (c *checker) printsToStdout(call *ast.CallExpr) bool {
+	fn := c.callee(call)
+	for _, name := range []string{"Print", "Println", "Printf"} {
+		if isFunc(fn, "fmt", name) {
+			return true
+		}
+	}
+	return false
+}
+
+// addPrints adds the lines or text that prints write to the stdout end of
+// ends, which it adds, pointing at the first print, when the role does not
+// use os.Stdout by name.
+func (c *checker) addPrints(ends []*childEnd, prints []*ast.CallExpr) []*childEnd {
+	if len(prints) == 0 {
+		return ends
+	}
+	var stdout *childEnd
+	for _, e := range ends {
+		if e.stream == "stdout" {
+			stdout = e
+		}
+	}
+	if stdout == nil {
+		stdout = &childEnd{stream: "stdout", at: prints[0], proto: new(protocol)}
+		if fd := c.enclosingFunc(prints[0]); fd != nil {
+			if fn, ok := c.info.Defs[fd.Name].(*types.Func); ok {
+				stdout.fn = workers.FuncString(fn, c.pass.Pkg)
+			}
+		}
+		ends = append(ends, stdout)
+	}
+	for _, call := range prints {
+		name := c.callee(call).Name()
+		s := step{pos: call.Pos(), noun: "lines", verbed: "written", codec: "fmt." + name}
+		if format, ok := constString(c.info, argAt(call.Args, 0)); name == "Print" || name == "Printf" && !(ok && strings.HasSuffix(format, "\n")) {
+			s.noun = "text"
+		}
+		stdout.proto.steps = append(stdout.proto.steps, s)
+	}
+	return ends
 }
 
 // inPlaceStream returns the stream e is: "stdin" for os.Stdin, "stdout"

@@ -27,6 +27,7 @@ type end struct {
 //	cmd.Stdout = &buf                         stdout, collected in a bytes.Buffer
 //	cmd.Stdin = strings.NewReader(req)        stdin, read from a strings.Reader
 //	out, _ := cmd.Output()                    stdout, returned by Output
+//	out, _ := cmd.CombinedOutput()            stdout and stderr, returned by CombinedOutput
 //
 // A stream set to the parent's own, to a file or to nil is no channel
 // between the two and is left out.
@@ -56,7 +57,11 @@ func (c *checker) ends(s *workers.Spawn) []*end {
 			}
 		}
 		if call, fn := c.methodCall(x); call != nil && (isMethodOf(fn, "os/exec", "Cmd", "Output") || isMethodOf(fn, "os/exec", "Cmd", "CombinedOutput")) {
-			out = append(out, &end{stream: "stdout", at: call, how: "returned by " + fn.Name(), fl: c.follow([]ast.Expr{call})})
+			stream := "stdout"
+			if fn.Name() == "CombinedOutput" {
+				stream = "stdout and stderr" // one buffer holds both
+			}
+			out = append(out, &end{stream: stream, at: call, how: "returned by " + fn.Name(), fl: c.follow([]ast.Expr{call})})
 		}
 	}
 	for _, e := range out {

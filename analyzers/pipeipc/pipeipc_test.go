@@ -49,14 +49,15 @@ var both = &analysis.Analyzer{
 // "pipe".
 func TestCategories(t *testing.T) {
 	want := map[int]string{
-		53:  "pipe",
-		55:  "earlywait",
-		102: "undrained",
-		113: "earlywait",
-		119: "zombie",
-		134: "zombie",
-		143: "stdinfirst",
-		171: "linelimit",
+		54:  "pipe",
+		56:  "earlywait",
+		103: "undrained",
+		114: "earlywait",
+		120: "undrained",
+		128: "zombie",
+		143: "zombie",
+		152: "stdinfirst",
+		180: "linelimit",
 	}
 	results := analysistest.Run(t, analysistest.TestData(), pipeipc.Analyzer, "pipebugs")
 	got := make(map[int][]string)

@@ -1,8 +1,9 @@
 // Package main talks to its workers through every channel and codec the
 // analyzer names: os.Pipe ends and ExtraFiles, buffers and readers,
-// one-shot Output, NUL- and length-delimited scanners, ReadString,
-// fmt.Fscan, JSON per line with json.Marshal, and jsonrpc over a
-// connection joined from two pipes.
+// one-shot Output and CombinedOutput, NUL- and length-delimited scanners,
+// ReadString, fmt.Fscan, JSON per line with json.Marshal, fmt.Println to
+// the stdout it does not name, and jsonrpc over a connection joined from
+// two pipes.
 package main
 
 import (
@@ -47,6 +48,7 @@ func main() {
 		extraFiles(exe)
 		buffers(exe)
 		oneShot(exe)
+		combined(exe)
 		rpcClient(exe)
 		return
 	}
@@ -67,6 +69,11 @@ func main() {
 		r.ReadString('\n')
 	case "rpc":
 		jsonrpc.ServeConn(rwc{os.Stdin, os.Stdout}) // want `worker "rpc" reads net/rpc calls from stdin with jsonrpc server in main` `worker "rpc" writes net/rpc calls to stdout with jsonrpc server in main`
+	case "lint":
+		var p point
+		json.NewDecoder(os.Stdin).Decode(&p) // want `worker "lint" reads point values from stdin with json\.Decoder in main`
+		fmt.Fprintln(os.Stderr, "checking", p)
+		fmt.Println(p.X + p.Y) // want `worker "lint" writes lines to stdout with fmt\.Println in main`
 	case "oneshot":
 		var p point
 		json.NewDecoder(os.Stdin).Decode(&p)   // want `worker "oneshot" reads point values from stdin with json\.Decoder in main`
@@ -161,6 +168,17 @@ func oneShot(exe string) (int, error) {
 	var sum int
 	err = json.Unmarshal(out, &sum)
 	return sum, err
+}
+
+func combined(exe string) ([]string, error) {
+	req, _ := json.Marshal(point{5, 6})
+	cmd := exec.Command(exe, "lint")
+	cmd.Stdin = bytes.NewReader(req) // want `stdin of worker "lint", read from a bytes\.Reader, carries point values encoded with json\.Marshal`
+	out, err := cmd.CombinedOutput() // want `stdout and stderr of worker "lint", returned by CombinedOutput, carries raw bytes`
+	if err != nil {
+		return nil, fmt.Errorf("lint: %v: %s", err, out)
+	}
+	return strings.Split(string(out), "\n"), nil
 }
 
 func rpcClient(exe string) (int, error) {

@@ -38,10 +38,10 @@ func quiet() {
 func loud() {
 	cmd := exec.Command(os.Args[0], "loud")
 	in, _ := cmd.StdinPipe()   //nolint:pipeipc
-	out, _ := cmd.StdoutPipe() //nolint:execworker,nolintlint // want `stdout pipe of worker "loud" carries raw bytes`
+	out, _ := cmd.StdoutPipe() //nolint:execworker,nolintlint // want `stdout pipe of worker "loud" carries raw bytes` `stdout pipe of worker "loud" is never read`
 	//nolint:all
 	errs, _ := cmd.StderrPipe()
 	_, _, _ = in, out, errs
-	logs, _ := cmd.StderrPipe() // nolint:pipeipc // want `stderr pipe of worker "loud" carries raw bytes`
+	logs, _ := cmd.StderrPipe() // nolint:pipeipc // want `stderr pipe of worker "loud" carries raw bytes` `stderr pipe of worker "loud" is never read`
 	_ = logs
 }

@@ -37,6 +37,7 @@ func main() {
 	errgroupLike(exe)
 	undrainedStderr(exe)
 	drainedStderr(exe)
+	discardedStderr(exe)
 	killOnly(exe)
 	killAndWait(exe)
 	startProcessKill(exe)
@@ -52,7 +53,7 @@ func readAfterWait(exe string) []byte {
 	cmd := exec.Command(exe, "w")
 	out, _ := cmd.StdoutPipe() // want `stdout pipe of worker "w" carries raw bytes`
 	cmd.Start()
-	cmd.Wait() // want `cmd\.Wait is called before the stdout pipe of worker "w" is read on line 56: Wait closes the pipe, so the read fails or loses what the worker wrote last`
+	cmd.Wait() // want `cmd\.Wait is called before the stdout pipe of worker "w" is read on line 57: Wait closes the pipe, so the read fails or loses what the worker wrote last`
 	b, _ := io.ReadAll(out)
 	return b
 }
@@ -110,7 +111,15 @@ func drainedStderr(exe string) {
 	errp, _ := cmd.StderrPipe() // want `stderr pipe of worker "w" carries raw bytes`
 	cmd.Start()
 	go io.Copy(os.Stderr, errp)
-	cmd.Wait() // want `cmd\.Wait is called while the goroutine started on line 112 may still read the stderr pipe of worker "w"`
+	cmd.Wait() // want `cmd\.Wait is called while the goroutine started on line 113 may still read the stderr pipe of worker "w"`
+}
+
+func discardedStderr(exe string) {
+	cmd := exec.Command(exe, "w")
+	cmd.Stdout = os.Stdout
+	errp, _ := cmd.StderrPipe() // want `stderr pipe of worker "w" carries raw bytes` `stderr pipe of worker "w" is never read`
+	_ = errp
+	cmd.Run()
 }
 
 func killOnly(exe string) {

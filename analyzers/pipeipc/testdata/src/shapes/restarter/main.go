@@ -76,7 +76,7 @@ func prefix(wg *sync.WaitGroup, name string, r io.Reader) {
 
 func runCrawler() {
 	for i := 0; ; i++ {
-		fmt.Printf("fetched page %d\n", i)
+		fmt.Printf("fetched page %d\n", i) // want `worker "crawler" writes lines to stdout with fmt\.Printf in runCrawler`
 		if i == 3 {
 			panic("out of pages")
 		}
