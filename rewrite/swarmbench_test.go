@@ -75,10 +75,10 @@ var swarmPrograms = []*swarmProgram{
 	digestProgram("lines", 20),
 	digestProgram("once", 4),
 	{
-		name: "cgoworker", dir: "cgoworker",
+		name: "cgoworker", dir: "cgoworker", stats: true,
 		tasks: func(n int) int { return min(20*n, 20*256) },
 		args: func(w swarmWorkload) []string {
-			return []string{"-workers", strconv.Itoa(w.workers), "-records", strconv.Itoa(w.tasks), "-timeout", "5m"}
+			return []string{"-workers", strconv.Itoa(w.workers), "-records", strconv.Itoa(w.tasks), "-timeout", "5m", "-stats"}
 		},
 	},
 }
