@@ -98,3 +98,44 @@ func TestBenchReport(t *testing.T) {
 	}
 	contains(t, string(svg), "<svg", "cgoworker as goroutines", "digest-once as processes", "2 CPUs, go1.26.8, 2026-12-04")
 }
+
+// TestKitReport runs docs/bench-kit.sh --report on the directory a quick
+// run left (QUICK=1 STD=errors SIZE=2000 KEEP=DIR), without its
+// generated modules, binaries and profiles, and with round figures for go
+// vet.
+func TestKitReport(t *testing.T) {
+	out := runScript(t, nil, "bench-kit.sh", "--report", filepath.Join("testdata", "kit"))
+	checkMarkdown(t, out)
+	contains(t, out,
+		"| CPUs | 2 |\n",
+		"| std | `errors` |\n",
+		"| (a) go vet: migrate as -vettool / plain | wall s | 54.00 | 60.00 | 0.90× | ≤ 1.0× | met |\n",
+		"|  | CPU s | 88.00 | 88.00 | 1.00× | ≤ 1.0× | met |\n",
+		"|  | peak MiB | 220 | 200 | 1.10× | ≤ 1.0× | **missed** |\n",
+		"| (b) check gen-2000: migrate / noopcheck | wall s | 0.71 | 0.37 | 1.95× | ≤ 1.25× | **missed** |\n",
+		"| (c) rewrite dry run std / noopcheck | wall s | 1.62 | 1.63 | 1.00× | - | - |\n",
+		"| gen-500 | 2 | 831 | 0.19 | 27 | 96.50 | 1.00× | 96.00 |\n",
+		"| gen-2000 | 5 | 2211 | 0.33 | 32 | 66.40 | 0.69× | 57.20 |\n",
+		"| linear growth: CPU per package at the largest size ≤ 1.25× the smallest | 0.69× | met |\n",
+		"Where the CPU time of migrate check errors goes",
+		"Where the CPU time of migrate rewrite gen-2000 goes",
+		"| phase | CPU s | share |\n",
+	)
+	if i, j := strings.Index(out, "check errors goes"), strings.Index(out, "rewrite gen-2000 goes"); i > j {
+		t.Error("the phase splits are out of order")
+	}
+
+	// A directory without the figures of a step is an error, not a table
+	// with holes.
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "kit"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "fig", "rewrite-gen")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", filepath.Join("..", "..", "docs", "bench-kit.sh"), "--report", dir)
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "missing figures for rewrite-gen") {
+		t.Errorf("report without rewrite-gen: %v\n%s", err, out)
+	}
+}
