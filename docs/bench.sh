@@ -64,7 +64,7 @@ if ((run)); then
 		echo "machine-kernel: $(uname -sr)"
 		echo "machine-go: $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
 		echo "machine-load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start"
-		echo "machine-command: ${cmd[*]}"
+		echo "machine-command: go test ./rewrite -run '^\$' -bench '$bench' -benchtime=$benchtime -count=$count"
 	} >"$raw"
 	echo "== ${cmd[*]}" >&2
 	echo "   (raw output: $raw)" >&2
