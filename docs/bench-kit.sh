@@ -36,7 +36,7 @@
 #
 # Needs Linux (peak memory comes from wait4's rusage), Go and awk. It
 # builds its tools with go build and fetches nothing but the module's own
-# dependencies through the module proxy. The full run takes about 15
+# dependencies through the module proxy. The full run takes 10 to 15
 # minutes on 2 quiet cores with a warm build cache: go vet std twice to
 # warm up and twice measured (a minute or more each), noopcheck, migrate
 # check and migrate rewrite on std twice each (warm-up and measured), the

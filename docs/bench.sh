@@ -28,11 +28,12 @@
 #                    module proxy; set to 0 to skip (offline machines skip it
 #                    anyway, with a note)
 #
-# Needs Linux (the harness reads /proc), Go and awk. The full run takes
-# about 15 minutes on 2 cores with the defaults: 5 programs, 2 models and
-# 3 worker counts, each benchmark 6 times, its program run 4 times (once
-# for -benchtime=1x, then 3x), with the process model at 256 workers the
-# slowest.
+# Needs Linux (the harness reads /proc), Go, a C compiler for cgoworker,
+# and awk. The full run takes about 6 minutes on 2 cores with the
+# defaults: 5 programs, 2 models and 3 worker counts, each benchmark 6
+# times, its program run 4 times (once for -benchtime=1x, then 3x), with
+# the process model at 256 workers and digest's one-shot workers, a
+# process per task, the slowest.
 set -euo pipefail
 caller=$PWD
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
