@@ -62,8 +62,8 @@ func TestLines(t *testing.T) {
 // worker shape and checks that go vet, which type-checks the packages and
 // their tests, finds nothing wrong with it.
 func TestBuilds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go vet on a generated module")
+	if testing.Short() || raceEnabled {
+		t.Skip("runs go vet on a generated module, in processes of its own")
 	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")

@@ -37,7 +37,9 @@ func TestTime(t *testing.T) {
 // profile, on a small generated module, one cycle of its kinds: what
 // they repeat of migrate must still load and run.
 func TestCheckAndRewrite(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
+		// Under the race detector the analyzers and the rewriter are
+		// tested in their own packages; this only checks the wiring.
 		t.Skip("loads and type-checks a generated module twice")
 	}
 	dir := t.TempDir()
