@@ -8,7 +8,8 @@
 #
 # Usage: docs/bench.sh [raw-output-file] >figures.md
 #        docs/bench.sh --report raw-output-file >figures.md
-#                                 (the tables and chart of an earlier run)
+#                                 (the tables and chart of an earlier run;
+#                                 - reads go test's output from stdin)
 #
 # Only the markdown goes to stdout; go test's own output and the progress
 # go to stderr.
@@ -49,6 +50,13 @@ if [[ ${1:-} == --report ]]; then
 	raw=${1:?usage: docs/bench.sh --report raw-output-file}
 else
 	raw=${1:-${TMPDIR:-/tmp}/swarmbench.$$.txt}
+fi
+if [[ $raw == - ]]; then
+	# Output piped in from go test: kept in a file, since it is read more
+	# than once.
+	raw=$(mktemp "${TMPDIR:-/tmp}/swarmbench.XXXXXX")
+	trap 'rm -f "$raw"' EXIT
+	cat >"$raw"
 fi
 [[ $raw == /* ]] || raw=$caller/$raw
 

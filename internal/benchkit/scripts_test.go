@@ -97,6 +97,23 @@ func TestBenchReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	contains(t, string(svg), "<svg", "cgoworker as goroutines", "digest-once as processes", "2 CPUs, go1.26.8, 2026-12-04")
+
+	// go test's output piped in gives the same tables.
+	sample, err := os.Open(filepath.Join("testdata", "swarm.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sample.Close()
+	cmd := exec.Command("bash", filepath.Join("..", "..", "docs", "bench.sh"), "--report", "-")
+	cmd.Env = append(os.Environ(), "CHART=", "BENCHSTAT=0")
+	cmd.Stdin = sample
+	piped, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("bench.sh --report -: %v", err)
+	}
+	if string(piped) != out {
+		t.Errorf("bench.sh --report - printed\n%s\nwant what it prints from the file", piped)
+	}
 }
 
 // TestKitReport runs docs/bench-kit.sh --report on the directory a quick
