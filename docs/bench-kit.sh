@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-kit.sh measures procmigrate itself, in one run, against the
 # baselines of docs/performance.md ("The kit itself") and prints the
-# ratios with their targets:
+# figures, the ratios and their targets as markdown to paste under
+# "<!-- kit-figures -->" there:
 #
 #   (a) go vet -vettool=migrate against plain go vet, both with their
 #       analysis forced to rerun: wall, CPU and peak memory (target <= 1.0x)
@@ -15,12 +16,17 @@
 #   (d) migrate check on generated modules of three sizes: the cost per
 #       package should not grow with the size
 #
-# Usage: docs/bench-kit.sh
+# Usage: docs/bench-kit.sh >figures.md
+#        docs/bench-kit.sh --report DIR >figures.md
+#                          (the tables of an earlier run kept with KEEP=DIR)
+#
+# Only the markdown goes to stdout; the progress, with each figure as it
+# is taken, goes to stderr.
 #
 # Environment:
 #   QUICK=1      a smoke run of every step on small inputs (a few std
-#                packages, modules of a few thousand lines); seconds, not
-#                minutes, and the ratios mean little
+#                packages, modules of a few thousand lines); a minute or
+#                two, and the ratios mean little
 #   STD="std"    the standard library packages of (a), (b) and (c)
 #   SIZE=100000  lines of the generated module of (b) and (c); (d) uses
 #                SIZE/4, SIZE/2 and SIZE
@@ -30,16 +36,125 @@
 #
 # Needs Linux (peak memory comes from wait4's rusage), Go and awk. It
 # builds its tools with go build and fetches nothing but the module's own
-# dependencies through the module proxy. The full run takes about 12
-# minutes on 2 quiet cores with a warm build cache, most of it go vet std
-# (four runs of a minute or more); the first run on a machine also
-# compiles std's tests for go vet.
+# dependencies through the module proxy. The full run takes 10 to 15
+# minutes on 2 quiet cores with a warm build cache: go vet std twice to
+# warm up and twice measured (a minute or more each), noopcheck, migrate
+# check and migrate rewrite on std twice each (warm-up and measured), the
+# same on the generated modules, and the four profiled runs. The first run
+# on a machine also compiles std's tests for go vet.
 #
 # Each figure is one run, so rerun on a quiet machine before trusting a
 # ratio near its target.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
+
+# report DIR prints, as markdown, the figures an earlier run left in DIR:
+# the machine and the inputs (machine, params), each command's cost
+# (fig/NAME, from kitprof time), the generated modules (gen-N.stats) and
+# the phase splits (phases/*.md).
+report() {
+	local dir=$1 f
+	awk -F': ' '
+	FILENAME ~ /machine$/ { machine[$1] = $2; next }
+	{ param[$1] = $2 }
+	function row(label, key) { if (key in machine) printf "| %s | %s |\n", label, machine[key] }
+	END {
+		print "| machine | |"
+		print "|-|-|"
+		row("taken", "date"); row("CPUs", "cpus"); row("CPU", "cpu"); row("memory", "memory")
+		row("kernel", "kernel"); row("Go", "go"); row("load", "load")
+		printf "| std | `%s` |\n", param["std"]
+		printf "| generated modules | %s lines |\n", param["sizes"]
+		print ""
+	}' "$dir/machine" "$dir/params"
+
+	awk -v dir="$dir" '
+	function load(name,    line, i, kv, n, fs) {
+		if ((name, "wall") in fig) return
+		if ((getline line < (dir "/fig/" name)) <= 0) { printf "missing figures for %s in %s\n", name, dir > "/dev/stderr"; exit 1 }
+		close(dir "/fig/" name)
+		n = split(line, fs, " ")
+		for (i = 1; i <= n; i++) { split(fs[i], kv, "="); fig[name, kv[1]] = kv[2] }
+		fig[name, "cpu"] = fig[name, "user"] + fig[name, "sys"]
+		fig[name, "mem"] = fig[name, "maxrss_kib"] / 1024
+	}
+	function row(label, ours, base, what, target,    r, ok, unit, f) {
+		load(ours); load(base)
+		r = fig[base, what] > 0 ? fig[ours, what] / fig[base, what] : 0
+		ok = target == "" ? "-" : (r <= target ? "met" : "**missed**")
+		unit = what == "wall" ? "wall s" : what == "cpu" ? "CPU s" : "peak MiB"
+		f = what == "mem" ? "%.0f" : "%.2f"
+		printf "| %s | %s | " f " | " f " | %.2f× | %s | %s |\n", label, unit, fig[ours, what], fig[base, what], r, target == "" ? "-" : "≤ " target "×", ok
+	}
+	function rows(label, ours, base, target) {
+		row(label, ours, base, "wall", target)
+		row("", ours, base, "cpu", target)
+		row("", ours, base, "mem", target)
+	}
+	function stat(n, key,    line, f, file) {
+		# "222 packages, 584 files, 100116 lines, ..." from genmod
+		file = dir "/gen-" n ".stats"
+		if ((getline line < file) <= 0) { printf "missing %s\n", file > "/dev/stderr"; exit 1 }
+		close(file)
+		split(line, f, /[ ,]+/)
+		return key == "packages" ? f[1] : f[5]
+	}
+	BEGIN {
+		while ((getline line < (dir "/params")) > 0) {
+			split(line, kv, ": ")
+			param[kv[1]] = kv[2]
+		}
+		size = param["size"]; sizes = param["sizes"]
+		print "Each figure is one run. CPU is user + system time of the whole process tree; peak memory is the largest resident set of a single process in it (the rusage of wait4)."
+		print ""
+		print "| measure | | ours | baseline | ratio | target | verdict |"
+		print "|---------|-|-----:|---------:|------:|--------|---------|"
+		rows("(a) go vet: migrate as -vettool / plain", "vet-migrate", "vet-plain", "1.0")
+		rows("(b) check std: migrate / noopcheck", "check-std-migrate", "check-std-noop", "1.25")
+		rows("(b) check gen-" size ": migrate / noopcheck", "check-gen-migrate", "check-gen-noop", "1.25")
+		rows("(c) rewrite dry run std / noopcheck", "rewrite-std", "check-std-noop", "")
+		rows("(c) rewrite dry run gen-" size " / noopcheck", "rewrite-gen", "check-gen-noop", "")
+		print ""
+		print "(d) Growth: migrate check on generated modules of three sizes, CPU per package against the smallest:"
+		print ""
+		print "| module | packages | lines | CPU s | peak MiB | ms/package | vs smallest | noopcheck ms/package |"
+		print "|--------|---------:|------:|------:|---------:|-----------:|------------:|---------------------:|"
+		k = split(sizes, ns, " ")
+		for (i = 1; i <= k; i++) {
+			n = ns[i]; m = "grow-" n "-migrate"; b = "grow-" n "-noop"
+			load(m); load(b)
+			p = stat(n, "packages")
+			per = 1000 * fig[m, "cpu"] / p
+			if (i == 1) first = per
+			printf "| gen-%d | %d | %d | %.2f | %.0f | %.2f | %.2f× | %.2f |\n", n, p, stat(n, "lines"), fig[m, "cpu"], fig[m, "mem"], per, per / first, 1000 * fig[b, "cpu"] / p
+			last = per
+		}
+		print ""
+		printf "| target | measured | verdict |\n|--------|----------|---------|\n"
+		printf "| linear growth: CPU per package at the largest size ≤ 1.25× the smallest | %.2f× | %s |\n", last / first, last / first <= 1.25 ? "met" : "**missed**"
+		print ""
+	}'
+
+	# The phase splits, in the order they were taken.
+	for f in "$dir"/phases/*.md; do
+		[[ -e $f ]] || continue
+		cat "$f"
+		echo
+	done
+}
+
+if [[ ${1:-} == --report ]]; then
+	dir=${2:?usage: docs/bench-kit.sh --report DIR}
+	[[ $dir == /* ]] || dir=$caller/$dir
+	report "$dir"
+	exit 0
+fi
+
+# From here on stdout is the caller's stderr, and the report alone goes to
+# the caller's stdout (descriptor 3).
+exec 3>&1 1>&2
 
 if [[ ${QUICK:-0} != 0 ]]; then
 	std=${STD:-"errors sort strings os/exec encoding/json"}
@@ -50,26 +165,37 @@ else
 fi
 profile=${PROFILE:-1}
 read -r -a stdpkgs <<<"$std"
+sizes="$((size / 4)) $((size / 2)) $size"
 
 if [[ -n ${KEEP:-} ]]; then
 	work=$KEEP
+	[[ $work == /* ]] || work=$caller/$work
 	mkdir -p "$work"
 else
 	work=$(mktemp -d "${TMPDIR:-/tmp}/bench-kit.XXXXXX")
 	trap 'rm -rf "$work"' EXIT
 fi
 bin=$work/bin
-mkdir -p "$bin" "$work/out" "$work/fig"
+rm -rf "$work/fig" "$work/phases"
+mkdir -p "$bin" "$work/out" "$work/fig" "$work/phases"
 
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpus: $(nproc)"
+	echo "cpu: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+	echo "memory: $(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+	echo "kernel: $(uname -sr)"
+	echo "go: $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
+	echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start"
+} >"$work/machine"
+{
+	echo "std: ${stdpkgs[*]}"
+	echo "size: $size"
+	echo "sizes: $sizes"
+} >"$work/params"
 echo "== machine"
-echo "cpus:   $(nproc)"
-echo "cpu:    $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
-echo "memory: $(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
-echo "kernel: $(uname -sr)"
-echo "go:     $(go version)"
-echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start"
-echo "std:    ${stdpkgs[*]}"
-echo "work:   $work"
+sed 's/^/   /' "$work/machine"
+echo "   work: $work"
 echo
 
 echo "== building the tools"
@@ -111,7 +237,6 @@ warm() {
 }
 
 echo "== generated modules (internal/benchkit/genmod)"
-sizes="$((size / 4)) $((size / 2)) $size"
 for n in $sizes; do
 	if [[ ! -f $work/gen-$n/go.mod ]]; then
 		printf '   gen-%s: ' "$n"
@@ -186,76 +311,25 @@ if [[ $profile != 0 ]]; then
 	# kitprof repeats what the commands call, with a CPU profile, and splits
 	# the profile by the functions on each sample's stack (package phases).
 	echo "== where the time goes: CPU profiles split into phases"
-	echo "-- migrate check ${stdpkgs[*]}"
-	"$kitprof" check -C "$root" -cpuprofile "$work/check-std.prof" "${stdpkgs[@]}"
-	"$kitprof" phases -of check "$kitprof" "$work/check-std.prof"
-	echo "-- migrate check gen-$size"
-	"$kitprof" check -C "$work/gen-$size" -cpuprofile "$work/check-gen.prof" ./...
-	"$kitprof" phases -of check "$kitprof" "$work/check-gen.prof"
-	echo "-- migrate rewrite ${stdpkgs[*]}"
-	"$kitprof" rewrite -C "$root" -cpuprofile "$work/rewrite-std.prof" "${stdpkgs[@]}"
-	"$kitprof" phases -of rewrite "$kitprof" "$work/rewrite-std.prof"
-	echo "-- migrate rewrite gen-$size"
-	"$kitprof" rewrite -C "$work/gen-$size" -cpuprofile "$work/rewrite-gen.prof" ./...
-	"$kitprof" phases -of rewrite "$kitprof" "$work/rewrite-gen.prof"
+	phase() {
+		local n=$1 what=$2 label=$3 dir=$4
+		shift 4
+		{
+			echo "Where the CPU time of migrate $what $label goes (internal/benchkit/cmd/kitprof; \`go tool pprof\` on \`$n.prof\` of a KEEP directory for more):"
+			echo
+			"$kitprof" "$what" -C "$dir" -cpuprofile "$work/$n.prof" "$@" | sed 's/^/> /'
+			echo
+			"$kitprof" phases -of "$what" "$kitprof" "$work/$n.prof"
+		} >"$work/phases/$n.md"
+		cat "$work/phases/$n.md"
+		echo
+	}
+	phase 1-check-std check "${stdpkgs[*]}" "$root" "${stdpkgs[@]}"
+	phase 2-check-gen check "gen-$size" "$work/gen-$size" ./...
+	phase 3-rewrite-std rewrite "${stdpkgs[*]}" "$root" "${stdpkgs[@]}"
+	phase 4-rewrite-gen rewrite "gen-$size" "$work/gen-$size" ./...
 	echo "   (profiles in $work; go tool pprof $kitprof FILE)"
 	echo
 fi
 
-echo "== ratios (ours / baseline; CPU is user + system of the whole process tree,"
-echo "   peak memory the largest single process's resident set)"
-awk -v sizes="$sizes" -v size="$size" -v dir="$work" '
-function load(name,    line, i, kv, n, fs) {
-	if ((name, "wall") in fig) return
-	if ((getline line < (dir "/fig/" name)) <= 0) { printf "missing figures for %s\n", name > "/dev/stderr"; exit 1 }
-	close(dir "/fig/" name)
-	n = split(line, fs, " ")
-	for (i = 1; i <= n; i++) { split(fs[i], kv, "="); fig[name, kv[1]] = kv[2] }
-	fig[name, "cpu"] = fig[name, "user"] + fig[name, "sys"]
-	fig[name, "mem"] = fig[name, "maxrss_kib"] / 1024
-}
-function row(label, ours, base, what, target,    r, ok) {
-	load(ours); load(base)
-	r = fig[base, what] > 0 ? fig[ours, what] / fig[base, what] : 0
-	ok = target == "" ? "" : (r <= target ? "met" : "MISSED")
-	printf "%-34s %-5s %10.2f %10.2f %7.2fx %7s  %s\n", label, what, fig[ours, what], fig[base, what], r, target == "" ? "-" : "<=" target "x", ok
-}
-function stat(n, key,    line, f) {
-	# "222 packages, 584 files, 100116 lines, ..." from genmod
-	getline line < (dir "/gen-" n ".stats"); close(dir "/gen-" n ".stats")
-	split(line, f, /[ ,]+/)
-	return key == "packages" ? f[1] : f[5]
-}
-BEGIN {
-	printf "%-34s %-5s %10s %10s %8s %7s  %s\n", "measure", "", "ours", "baseline", "ratio", "target", "verdict"
-	printf "%-34s %-5s %10s %10s %8s %7s  %s\n", "(s or MiB)", "", "", "", "", "", ""
-	row("(a) go vet: migrate / plain", "vet-migrate", "vet-plain", "wall", "1.0")
-	row("", "vet-migrate", "vet-plain", "cpu", "1.0")
-	row("", "vet-migrate", "vet-plain", "mem", "1.0")
-	row("(b) check std: migrate / noop", "check-std-migrate", "check-std-noop", "wall", "1.25")
-	row("", "check-std-migrate", "check-std-noop", "cpu", "1.25")
-	row("", "check-std-migrate", "check-std-noop", "mem", "1.25")
-	row("(b) check gen-" size ": migrate / noop", "check-gen-migrate", "check-gen-noop", "wall", "1.25")
-	row("", "check-gen-migrate", "check-gen-noop", "cpu", "1.25")
-	row("", "check-gen-migrate", "check-gen-noop", "mem", "1.25")
-	row("(c) rewrite std / check-noop std", "rewrite-std", "check-std-noop", "wall", "")
-	row("", "rewrite-std", "check-std-noop", "cpu", "")
-	row("", "rewrite-std", "check-std-noop", "mem", "")
-	row("(c) rewrite gen / check-noop gen", "rewrite-gen", "check-gen-noop", "wall", "")
-	row("", "rewrite-gen", "check-gen-noop", "cpu", "")
-	row("", "rewrite-gen", "check-gen-noop", "mem", "")
-	print ""
-	print "(d) growth: migrate check CPU per package, and against the smallest module"
-	printf "%-12s %9s %9s %10s %10s %12s %10s %12s\n", "module", "packages", "lines", "cpu s", "peak MiB", "ms/package", "vs first", "noop ms/pkg"
-	k = split(sizes, ns, " ")
-	for (i = 1; i <= k; i++) {
-		n = ns[i]; m = "grow-" n "-migrate"; b = "grow-" n "-noop"
-		load(m); load(b)
-		p = stat(n, "packages")
-		per = 1000 * fig[m, "cpu"] / p
-		if (i == 1) first = per
-		printf "%-12s %9d %9d %10.2f %10.0f %12.2f %9.2fx %12.2f\n", "gen-" n, p, stat(n, "lines"), fig[m, "cpu"], fig[m, "mem"], per, per / first, 1000 * fig[b, "cpu"] / p
-		last = per
-	}
-	printf "linear growth (cost per package at the largest size <= 1.25x the smallest): %.2fx %s\n", last / first, last / first <= 1.25 ? "met" : "MISSED"
-}'
+report "$work" >&3

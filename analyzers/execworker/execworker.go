@@ -36,6 +36,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:      "execworker",
 	Doc:       analyzerdoc.MustSection(doc, "execworker"),
 	URL:       "https://github.com/procmigrate/procmigrate/blob/main/docs/analyzers.md#execworker",
+	Requires:  []*analysis.Analyzer{workers.Analyzer},
 	FactTypes: []analysis.Fact{new(Isolates)},
 	Run:       nolint.Run(run),
 }
@@ -61,6 +62,13 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	exportFacts(pass, isolation)
 	if !workers.MayStart(pass.Pkg) {
+		return nil, nil // no process is started here: nothing to report
+	}
+	// The shared model has the starts FindWith would find: what it is
+	// told below changes how a start is described, never which starts
+	// there are. Most packages that import os start nothing, and are not
+	// walked a second time for it.
+	if base := pass.ResultOf[workers.Analyzer].(*workers.Model); workers.Modelled(pass.Pkg) && len(base.Starts) == 0 {
 		return nil, nil // no process is started here: nothing to report
 	}
 

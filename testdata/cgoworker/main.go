@@ -14,15 +14,17 @@
 // library to itself.
 //
 // The output on stdout depends only on the records, never on the number of
-// workers or on scheduling; per-worker statistics go to stderr.
+// workers or on scheduling; per-worker statistics go to stderr, and with
+// -stats the run's timings follow them as one JSON line.
 //
 // Usage:
 //
-//	cgoworker [-workers 4] [-records 200] [-timeout 30s]
+//	cgoworker [-workers 4] [-records 200] [-timeout 30s] [-stats]
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -46,6 +48,7 @@ func main() {
 	workers := flag.Int("workers", 4, "number of worker processes to start")
 	records := flag.Int("records", 200, "number of log records to normalize")
 	timeout := flag.Duration("timeout", 30*time.Second, "give up if the run takes longer than this")
+	stats := flag.Bool("stats", false, "print timings as one JSON line to stderr")
 	flag.Parse()
 	switch {
 	case flag.NArg() > 0:
@@ -59,7 +62,7 @@ func main() {
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	out, err := orchestrate(ctx, *workers, generate(*records))
+	out, timings, err := orchestrate(ctx, *workers, generate(*records))
 	cancel()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "cgoworker: %v\n", err)
@@ -70,6 +73,14 @@ func main() {
 			fmt.Fprintf(os.Stderr, "cgoworker: write output: %v\n", err)
 			os.Exit(1)
 		}
+	}
+	if *stats {
+		line, err := json.Marshal(timings)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "cgoworker: encode stats: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "%s\n", line)
 	}
 }
 

@@ -8,12 +8,15 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"time"
 )
 
 // orchestrate normalizes recs on n worker processes and returns the
-// results in the order of recs. It stops at the first error of a worker,
-// or when ctx is done, and returns the cause.
-func orchestrate(ctx context.Context, n int, recs []record) ([]normalized, error) {
+// results in the order of recs, with the timings of the run. It stops at
+// the first error of a worker, or when ctx is done, and returns the cause.
+func orchestrate(ctx context.Context, n int, recs []record) ([]normalized, perf, error) {
+	began := time.Now()
+
 	// The workers are this very binary, re-executed in the worker role.
 	exe, err := os.Executable()
 	if err != nil {
@@ -27,12 +30,15 @@ func orchestrate(ctx context.Context, n int, recs []record) ([]normalized, error
 
 	jobs := make(chan record)
 	results := make(chan normalized)
-	var wg sync.WaitGroup
+	var (
+		wg sync.WaitGroup
+		m  meter
+	)
 	for id := 1; id <= n; id++ {
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			if err := runWorker(ctx, exe, id, jobs, results); err != nil {
+			if err := runWorker(ctx, exe, id, jobs, results, &m); err != nil {
 				cancel(err)
 			}
 		}(id)
@@ -67,18 +73,20 @@ func orchestrate(ctx context.Context, n int, recs []record) ([]normalized, error
 		got++
 	}
 	if err := context.Cause(ctx); err != nil {
-		return nil, err
+		return nil, perf{}, err
 	}
 	if got < len(recs) {
-		return nil, fmt.Errorf("%d of %d records normalized", got, len(recs))
+		return nil, perf{}, fmt.Errorf("%d of %d records normalized", got, len(recs))
 	}
-	return out, nil
+	return out, m.perf(n, got, time.Since(began)), nil
 }
 
 // runWorker starts worker id and hands it records from jobs until jobs is
-// closed, forwarding each result to results. It closes the worker's stdin
-// at the end, which tells the worker to exit, and waits for it.
-func runWorker(ctx context.Context, exe string, id int, jobs <-chan record, results chan<- normalized) error {
+// closed, forwarding each result to results and its timings to m. It
+// closes the worker's stdin at the end, which tells the worker to exit,
+// and waits for it.
+func runWorker(ctx context.Context, exe string, id int, jobs <-chan record, results chan<- normalized, m *meter) error {
+	setup := time.Now()
 	cmd := exec.CommandContext(ctx, exe, workerRole)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -107,11 +115,15 @@ func runWorker(ctx context.Context, exe string, id int, jobs <-chan record, resu
 		}
 	}()
 
-	// Hand the worker one record at a time and forward its answer.
+	// Hand the worker one record at a time and forward its answer. The
+	// worker's own time on a record is taken out of the timings, which
+	// are meant to show what it costs to reach the worker.
 	enc := json.NewEncoder(stdin)
 	dec := json.NewDecoder(stdout)
 	exchange := func() error {
+		first := true
 		for r := range jobs {
+			sent := time.Now()
 			if err := enc.Encode(r); err != nil {
 				return fmt.Errorf("send record %d: %w", r.ID, err)
 			}
@@ -119,6 +131,12 @@ func runWorker(ctx context.Context, exe string, id int, jobs <-chan record, resu
 			if err := dec.Decode(&n); err != nil {
 				return fmt.Errorf("receive record %d: %w", r.ID, err)
 			}
+			busy := time.Duration(n.BusyNS)
+			if first {
+				m.start(time.Since(setup) - busy)
+				first = false
+			}
+			m.trip(time.Since(sent) - busy)
 			select {
 			case results <- n:
 			case <-ctx.Done():

@@ -24,6 +24,9 @@ type normalized struct {
 	// Fields are the record's fields, each rendered as key="value", in
 	// their original order, separated by single spaces.
 	Fields string `json:"fields"`
+	// BusyNS is how long the worker took over the record, in nanoseconds,
+	// so that the orchestrator can tell its own waiting from the work.
+	BusyNS int64 `json:"busy_ns"`
 }
 
 // levels and users are the values generate picks from.

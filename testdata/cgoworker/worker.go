@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // serveWorker is the body of a worker process. It reads records as JSON
@@ -23,10 +24,12 @@ func serveWorker(in io.Reader, out, logw io.Writer) error {
 		} else if err != nil {
 			return fmt.Errorf("read record: %w", err)
 		}
+		start := time.Now()
 		n, count, err := normalize(r)
 		if err != nil {
 			return fmt.Errorf("record %d: %w", r.ID, err)
 		}
+		n.BusyNS = time.Since(start).Nanoseconds()
 		if err := enc.Encode(n); err != nil {
 			return fmt.Errorf("write record %d: %w", r.ID, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -108,31 +109,48 @@ type Share struct {
 	Time  time.Duration
 }
 
+// Markdown formats shares as a markdown table of CPU seconds and shares of
+// total, leaving out phases that took no time.
+func Markdown(shares []Share, total time.Duration) string {
+	var b strings.Builder
+	b.WriteString("| phase | CPU s | share |\n|-------|------:|------:|\n")
+	for _, s := range shares {
+		if s.Time == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %.2f | %.1f%% |\n", s.Phase, s.Time.Seconds(), 100*s.Time.Seconds()/total.Seconds())
+	}
+	fmt.Fprintf(&b, "| total | %.2f | |\n", total.Seconds())
+	return b.String()
+}
+
 // Split charges each sample to the phase of the first rule one of its
 // frames matches, or to "other", and returns the phases in the order of
 // the rules, then other, with the total. With byAnalyzer, the time of
 // phase "analysing" is split further into "analysing: NAME" by analyzer
-// package (see analyzerFrame).
+// package (see analyzerFrame), in the place of "analysing" and by name.
 func Split(samples []Sample, rules []Rule, byAnalyzer bool) (shares []Share, total time.Duration) {
 	times := make(map[string]time.Duration)
-	var order []string
-	add := func(phase string, d time.Duration) {
-		if _, ok := times[phase]; !ok {
-			order = append(order, phase)
-		}
-		times[phase] += d
-	}
-	for _, r := range rules {
-		add(r.Phase, 0)
-	}
+	var analyzers []string
 	for _, s := range samples {
 		total += s.Value
-		add(phaseOf(s, rules, byAnalyzer), s.Value)
+		phase := phaseOf(s, rules, byAnalyzer)
+		if _, ok := times[phase]; !ok && strings.HasPrefix(phase, "analysing: ") {
+			analyzers = append(analyzers, phase)
+		}
+		times[phase] += s.Value
 	}
-	add("other", 0)
-	for _, p := range order {
-		shares = append(shares, Share{p, times[p]})
+	slices.Sort(analyzers)
+	for _, r := range rules {
+		if byAnalyzer && r.Phase == "analysing" {
+			for _, a := range analyzers {
+				shares = append(shares, Share{a, times[a]})
+			}
+			continue
+		}
+		shares = append(shares, Share{r.Phase, times[r.Phase]})
 	}
+	shares = append(shares, Share{"other", times["other"]})
 	return shares, total
 }
 

@@ -27,13 +27,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/aymanbagabas/go-udiff"
@@ -204,8 +204,8 @@ func peakRSS() int64 {
 	return n << 10
 }
 
-// runPhases prints the phases of a CPU profile, as a table of seconds and
-// percentages of the profile's total.
+// runPhases prints the phases of a CPU profile, as a markdown table of
+// seconds and percentages of the profile's total.
 func runPhases(args []string) error {
 	fs := flag.NewFlagSet("phases", flag.ContinueOnError)
 	of := fs.String("of", "", "the profile is of `check` or rewrite")
@@ -240,16 +240,8 @@ func runPhases(args []string) error {
 	if total == 0 {
 		return errors.New("the profile has no samples")
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tCPU s\tshare\t\n")
-	for _, s := range shares {
-		if s.Time == 0 {
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%.1f%%\t\n", s.Phase, s.Time.Seconds(), 100*s.Time.Seconds()/total.Seconds())
-	}
-	fmt.Fprintf(tw, "total\t%.2f\t\t\n", total.Seconds())
-	return tw.Flush()
+	_, err = io.WriteString(os.Stdout, phases.Markdown(shares, total))
+	return err
 }
 
 // runTime runs a command with the standard streams of kitprof and writes

@@ -1,0 +1,5 @@
+//go:build !race
+
+package genmod
+
+const raceEnabled = false
