@@ -8,7 +8,7 @@ import (
 )
 
 func slow() string {
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
 	return "done"
 }
 
@@ -29,5 +29,5 @@ func fetch() string {
 
 func main() {
 	fmt.Println(fetch())
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
 }
