@@ -18,7 +18,7 @@ func work(stop <-chan struct{}) int {
 	for {
 		// Read before looking at stop: a worker that main's writes
 		// outpace still reads cfg once, and the race shows every run.
-		c := cfg
+		c := cfg // related `cfg is read here by that goroutine`
 		n += c.limit
 		select {
 		case <-stop:
@@ -43,4 +43,5 @@ func main() {
 	}
 	close(stop)
 	wg.Wait()
+	fmt.Println(cfg.name)
 }

@@ -21,7 +21,7 @@ const clients = 8
 var arrived atomic.Int32
 
 func count(w http.ResponseWriter, r *http.Request) {
-	visits[r.URL.Path]++ // want `visits is written by the handler registered with http\.HandleFunc at main\.go:41 and by the same handler for another request; the server runs handlers at the same time, and no lock is held at either`
+	visits[r.URL.Path]++ // related `visits is written here by the same handler for another request` // want `visits is written by the handler registered with http\.HandleFunc at main\.go:41 and by the same handler for another request; the server runs handlers at the same time, and no lock is held at either`
 
 	// Keep the first requests' handlers until all of them have counted:
 	// none of their writes can then be ordered before another's, and the

@@ -22,7 +22,7 @@ func sum(n int) (total int) {
 	case <-done:
 	case <-time.After(time.Millisecond):
 	}
-	return
+	return // related `total is returned here by sum while it runs`
 }
 
 func main() {

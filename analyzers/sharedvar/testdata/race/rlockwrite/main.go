@@ -16,7 +16,7 @@ type cache struct {
 func (c *cache) get(k string) (int, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	v, ok := c.m[k]
+	v, ok := c.m[k] // related `c\.m is read here by another run of that goroutine`
 	return v, ok
 }
 

@@ -22,7 +22,7 @@ func fetch() string {
 	select {
 	case <-done:
 	case <-time.After(time.Millisecond):
-		result = "timeout"
+		result = "timeout" // related `result is written here by fetch while it runs`
 	}
 	return result
 }
