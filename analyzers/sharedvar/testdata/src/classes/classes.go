@@ -24,7 +24,7 @@ var (
 func init() { greetings["en"] = "hello" }
 
 func handle(w http.ResponseWriter, r *http.Request) {
-	served++ // related `served is written here by the same handler for another request` // want `served is written by the handler`
+	served++                     // related `served is written here by the same handler for another request` // want `served is written by the handler`
 	n, ok := lengths[r.URL.Path] // related `lengths is read here by the same handler for another request`
 	if !ok {
 		n = len(r.URL.Path)
