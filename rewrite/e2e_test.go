@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -21,17 +23,21 @@ func TestAgentswarmEndToEnd(t *testing.T) {
 		t.Skip("builds and runs the example twice")
 	}
 	dir := copyTree(t, filepath.Join("..", "testdata", "agentswarm"))
-	want := goCmd(t, dir, "run", ".", "-agents", "8", "-tasks", "120")
+	want, wantLog := goRun(t, dir, "run", ".", "-agents", "8", "-tasks", "120")
+	checkTallies(t, "original", wantLog, 8, 120)
 	comments := commentTexts(t, dir)
 
 	migrateSwarm(t, dir)
 
 	goCmd(t, dir, "build", "./...")
 	goCmd(t, dir, "vet", "./...")
-	got := goCmd(t, dir, "run", "-race", ".", "-agents", "8", "-tasks", "120")
+	got, gotLog := goRun(t, dir, "run", "-race", ".", "-agents", "8", "-tasks", "120")
 	if got != want {
 		t.Errorf("migrated output differs\n--- original\n%s--- migrated\n%s", want, got)
 	}
+	// Each agent still counts only its own tasks: a tally the agents
+	// shared would count some twice.
+	checkTallies(t, "migrated", gotLog, 8, 120)
 
 	// No worker process is left: the program's own files no longer use
 	// os/exec.
@@ -80,8 +86,37 @@ func migrateSwarm(t testing.TB, dir string) {
 	writeResult(t, res)
 }
 
+// agentTally is the line each agent of the example logs as it stops.
+var agentTally = regexp.MustCompile(`agent \d+: handled (\d+) tasks`)
+
+// checkTallies checks that the log has one tally line per agent and that
+// they add up to the tasks sent.
+func checkTallies(t *testing.T, which, log string, agents, tasks int) {
+	t.Helper()
+	lines := agentTally.FindAllStringSubmatch(log, -1)
+	sum := 0
+	for _, m := range lines {
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += n
+	}
+	if len(lines) != agents || sum != tasks {
+		t.Errorf("%s: %d agent tallies adding up to %d, want %d adding up to %d:\n%s", which, len(lines), sum, agents, tasks, log)
+	}
+}
+
 // goCmd runs the go command in dir and returns its standard output.
 func goCmd(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	stdout, _ := goRun(t, dir, args...)
+	return stdout
+}
+
+// goRun runs the go command in dir and returns its standard output and
+// error.
+func goRun(t testing.TB, dir string, args ...string) (string, string) {
 	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
@@ -91,7 +126,7 @@ func goCmd(t testing.TB, dir string, args ...string) string {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
-	return stdout.String()
+	return stdout.String(), stderr.String()
 }
 
 // copyTree copies the directory src into a new temporary directory.

@@ -20,7 +20,21 @@ var benchPackages = []string{"net/http", "encoding/json", "os/exec", "sync", "ru
 // BenchmarkStd runs the analyzer over benchPackages and their
 // dependencies, as migrate check does, loaded once.
 func BenchmarkStd(b *testing.B) {
-	pkgs := loadStd(b)
+	benchAnalyze(b, loadStd(b, benchPackages...))
+}
+
+// BenchmarkStdAll runs the analyzer over the whole standard library,
+// as migrate check std does, loaded once.
+func BenchmarkStdAll(b *testing.B) {
+	if testing.Short() {
+		b.Skip("loads and analyzes all of std")
+	}
+	benchAnalyze(b, loadStd(b, "std"))
+}
+
+// benchAnalyze runs the analyzer over pkgs and their dependencies, and
+// logs where its time went.
+func benchAnalyze(b *testing.B, pkgs []*packages.Package) {
 	b.ResetTimer()
 	var g *checker.Graph
 	for b.Loop() {
@@ -38,7 +52,7 @@ func BenchmarkStd(b *testing.B) {
 // workers model and the inspector, over the same packages: the
 // difference with BenchmarkStd is the analyzer's own cost.
 func BenchmarkStdBaseline(b *testing.B) {
-	pkgs := loadStd(b)
+	pkgs := loadStd(b, benchPackages...)
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := checker.Analyze(sharedvar.Analyzer.Requires, pkgs, nil); err != nil {
@@ -47,10 +61,10 @@ func BenchmarkStdBaseline(b *testing.B) {
 	}
 }
 
-func loadStd(b *testing.B) []*packages.Package {
+func loadStd(b *testing.B, patterns ...string) []*packages.Package {
 	b.Helper()
 	cfg := &packages.Config{Mode: packages.LoadAllSyntax}
-	pkgs, err := packages.Load(cfg, benchPackages...)
+	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -149,3 +149,38 @@ func position(fset *token.FileSet, pos token.Pos) string {
 	p := fset.Position(pos)
 	return filepath.Base(p.Filename) + ":" + strings.TrimPrefix(p.String(), p.Filename+":")
 }
+
+// noEntries are the fixture packages in which no code runs concurrently:
+// a package with none, a library whose callers start the goroutines, and
+// a program whose concurrency is in its tests, which are not loaded.
+var noEntries = map[string]bool{
+	"quiet":                            true,
+	"example.com/race/crosspkg/lib":    true,
+	"example.com/race/parallelsubtest": true,
+}
+
+// TestEarlyStop checks the test the analyzer stops early by: it gives up
+// on the package without concurrency, and on no package where the
+// analysis finds code running concurrently, so stopping early loses no
+// report.
+func TestEarlyStop(t *testing.T) {
+	pkgs := load(t, analysistest.TestData(), true,
+		"quiet", "nolint", "errgroup", "handlers", "versionless", "oldloop", "safe", "classes")
+	race, err := filepath.Abs(filepath.Join(analysistest.TestData(), "race"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs = append(pkgs, load(t, race, false, "./...")...)
+	for _, p := range pkgs {
+		concurrent := sharedvar.MayRunConcurrently(p.Syntax, p.TypesInfo, p.Types)
+		entries := sharedvar.Entries(p.Fset, p.Syntax, p.TypesInfo, p.Types)
+		switch {
+		case p.PkgPath == "quiet" && (concurrent || entries != 0):
+			t.Errorf("quiet: concurrent %v with %d entries, want false and none", concurrent, entries)
+		case entries > 0 && !concurrent:
+			t.Errorf("%s: %d entries, but the analyzer would stop early", p.PkgPath, entries)
+		case entries == 0 && !noEntries[p.PkgPath]:
+			t.Errorf("%s: no entries found", p.PkgPath)
+		}
+	}
+}

@@ -495,9 +495,10 @@ func (x *fixer) lockAround(f *finding) *analysis.SuggestedFix {
 			NewText: fmt.Appendf(nil, "%s.%s()\n%sdefer %s.%s()\n%s", mutex, lockName, ind, mutex, unlockName, ind),
 		}}
 	default:
+		end := x.lineComment(stmt.End())
 		edits = []analysis.TextEdit{
 			{Pos: stmt.Pos(), End: stmt.Pos(), NewText: fmt.Appendf(nil, "%s.%s()\n%s", mutex, lockName, ind)},
-			{Pos: stmt.End(), End: stmt.End(), NewText: fmt.Appendf(nil, "\n%s%s.%s()", ind, mutex, unlockName)},
+			{Pos: end, End: end, NewText: fmt.Appendf(nil, "\n%s%s.%s()", ind, mutex, unlockName)},
 		}
 	}
 	x.edited[stmt] = true
@@ -706,6 +707,27 @@ func (x *fixer) indent(pos token.Pos) string {
 		end++
 	}
 	return string(src[start:end])
+}
+
+// lineComment returns the end of the comment that follows pos on its
+// line, or pos if none does: what is inserted after a statement goes
+// after its trailing comment, which stays with the statement.
+func (x *fixer) lineComment(pos token.Pos) token.Pos {
+	src, err := x.source(pos)
+	if err != nil {
+		return pos
+	}
+	tf := x.a.fset.File(pos)
+	off := tf.Offset(pos)
+	rest := src[off:]
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[:i]
+	}
+	trimmed := bytes.TrimLeft(rest, " \t")
+	if !bytes.HasPrefix(trimmed, []byte("//")) {
+		return pos // code or a block comment after it, or nothing
+	}
+	return pos + token.Pos(len(bytes.TrimRight(rest, " \t\r")))
 }
 
 // source returns the content of the file holding pos.

@@ -11,6 +11,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+
+	"github.com/procmigrate/procmigrate/analyzers/sharedvar"
 )
 
 // A shape is one program of testdata/race: a main package that either
@@ -21,6 +26,13 @@ type shape struct {
 	racy   bool // some file expects a diagnostic
 	test   bool // the race is in its tests: built with go test -c
 	golden bool // some file has a .golden fix
+
+	// A racy shape has a fixed version: its .golden files, or the
+	// hand-fixed program of testdata/fixed/NAME where the analyzer
+	// offers no fix, and what that version must print, in
+	// testdata/fixed/NAME/stdout.
+	handFixed bool
+	stdout    []byte // nil: no stdout file
 }
 
 // shapes reads the programs of testdata/race.
@@ -55,16 +67,24 @@ func shapes(t *testing.T) []shape {
 				s.test = s.test || strings.HasSuffix(f, "_test.go")
 			}
 		}
+		fixed := filepath.Join("testdata", "fixed", e.Name())
+		if goFiles, _ := filepath.Glob(filepath.Join(fixed, "*.go")); len(goFiles) > 0 {
+			s.handFixed = true
+		}
+		if data, err := os.ReadFile(filepath.Join(fixed, "stdout")); err == nil {
+			s.stdout = data
+		}
 		out = append(out, s)
 	}
 	return out
 }
 
 // TestRace builds every program of testdata/race with the race detector
-// and runs it: each one the analyzer reports must race, each one it does
-// not must run clean, and so must each program with its suggested fixes
-// applied. It shows that what the analyzer reports are races, and what
-// it leaves alone is not.
+// and runs it: each one the analyzer reports must race, and each one it
+// does not must run clean. The fixed version of each racy program is
+// run stressRuns times and must run clean and print what it should. It
+// shows that what the analyzer reports are races, that what it leaves
+// alone is not, and that the fixes remove the race and keep the result.
 func TestRace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs programs under the race detector")
@@ -82,42 +102,135 @@ func TestRace(t *testing.T) {
 	bin := t.TempDir()
 	src, _ := filepath.Abs(filepath.Join("testdata", "race"))
 
-	// Build the programs, and a copy with the suggested fixes applied.
+	// Build the programs, and their fixed versions.
 	goCmd(t, gobin, src, "build", "-race", "-o", bin+string(filepath.Separator), "./...")
-	fixed := t.TempDir()
-	copyFixed(t, src, fixed)
+	fixed := fixedModule(t, src, all)
+	fixedBin := t.TempDir()
 	var fixedPkgs []string
 	for _, s := range all {
 		if s.test {
 			goCmd(t, gobin, src, "test", "-race", "-c", "-o", filepath.Join(bin, s.name+".test"), "./"+s.name)
 		}
-		if s.golden {
+		switch {
+		case !s.racy || !s.hasFix():
+			// nothing to fix, or TestFixedVersions says what is missing
+		case s.test:
+			goCmd(t, gobin, fixed, "test", "-race", "-c", "-o", filepath.Join(fixedBin, s.name+".test"), "./"+s.name)
+		default:
 			fixedPkgs = append(fixedPkgs, "./"+s.name)
 		}
 	}
-	fixedBin := t.TempDir()
 	if len(fixedPkgs) > 0 {
 		goCmd(t, gobin, fixed, append([]string{"build", "-race", "-o", fixedBin + string(filepath.Separator)}, fixedPkgs...)...)
 	}
 
 	for _, s := range all {
-		exe := filepath.Join(bin, s.name)
+		exe := s.name
 		if s.test {
 			exe += ".test"
 		}
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
 			if s.racy {
-				mustRace(t, exe)
+				mustRace(t, filepath.Join(bin, exe))
 			} else {
-				mustRunClean(t, exe)
+				mustRunClean(t, filepath.Join(bin, exe))
 			}
 		})
-		if s.golden {
+		if s.racy && s.hasFix() {
 			t.Run(s.name+"/fixed", func(t *testing.T) {
 				t.Parallel()
-				mustRunClean(t, filepath.Join(fixedBin, s.name))
+				stress(t, filepath.Join(fixedBin, exe), s.stdout)
 			})
+		}
+	}
+}
+
+// hasFix reports whether a racy shape has a fixed version and the
+// output it must print.
+func (s shape) hasFix() bool {
+	return (s.golden || s.handFixed) && s.stdout != nil
+}
+
+// TestFixedVersions checks that every racy program of testdata/race has
+// a fixed version, and that the analyzer reports nothing on any of them:
+// a fix that leaves a finding behind is not one.
+func TestFixedVersions(t *testing.T) {
+	all := shapes(t)
+	for _, s := range all {
+		switch {
+		case !s.racy:
+			if s.handFixed || s.stdout != nil {
+				t.Errorf("testdata/fixed/%s: %s is not reported, so has no fixed version", s.name, s.name)
+			}
+		case s.golden && s.handFixed:
+			t.Errorf("testdata/fixed/%s: %s has a suggested fix, which is its fixed version", s.name, s.name)
+		case !s.golden && !s.handFixed:
+			t.Errorf("testdata/race/%s: no fixed version: no .golden file and no testdata/fixed/%s", s.name, s.name)
+		case s.stdout == nil:
+			t.Errorf("testdata/fixed/%s/stdout: missing: what the fixed version prints", s.name)
+		}
+	}
+
+	src, _ := filepath.Abs(filepath.Join("testdata", "race"))
+	dir := fixedModule(t, src, all)
+	pkgs := load(t, dir, false, "./...")
+	g, err := checker.Analyze([]*analysis.Analyzer{sharedvar.Analyzer}, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for act := range g.All() {
+		if act.IsRoot && act.Analyzer == sharedvar.Analyzer {
+			n++
+			for _, d := range act.Diagnostics {
+				t.Errorf("%s, %s: %s", act.Package.PkgPath, position(act.Package.Fset, d.Pos), d.Message)
+			}
+		}
+	}
+	if n < len(all) {
+		t.Errorf("analyzed %d packages of the fixed programs, want at least %d", n, len(all))
+	}
+}
+
+// fixedModule returns a copy of the module at src with every racy
+// program replaced by its fixed version.
+func fixedModule(t *testing.T, src string, all []shape) string {
+	t.Helper()
+	dst := t.TempDir()
+	copyFixed(t, src, dst)
+	for _, s := range all {
+		if !s.handFixed {
+			continue
+		}
+		target := filepath.Join(dst, s.name)
+		if err := os.RemoveAll(target); err != nil {
+			t.Fatal(err)
+		}
+		copyTree(t, filepath.Join("testdata", "fixed", s.name), target, func(name string) bool {
+			return strings.HasSuffix(name, ".go")
+		})
+	}
+	return dst
+}
+
+// stressRuns is how often a fixed program is run: a race the detector
+// misses in one run is unlikely to be missed in all of them.
+const stressRuns = 20
+
+// stress runs a fixed program stressRuns times: every run must be free
+// of races, succeed, and print want.
+func stress(t *testing.T, exe string, want []byte) {
+	for i := range stressRuns {
+		stdout, stderr, err := runRace(t, exe)
+		if bytes.Contains(stderr, []byte(raceWarning)) {
+			t.Fatalf("%s, run %d: data race in the fixed version:\n%s", filepath.Base(exe), i+1, stderr)
+		}
+		if err != nil {
+			t.Fatalf("%s, run %d: %v\n%s%s", filepath.Base(exe), i+1, err, stdout, stderr)
+		}
+		if !bytes.Equal(stdout, want) {
+			t.Fatalf("%s, run %d: printed %q, want %q", filepath.Base(exe), i+1, stdout, want)
 		}
 	}
 }
@@ -131,8 +244,8 @@ const raceWarning = "WARNING: DATA RACE"
 
 func mustRace(t *testing.T, exe string) {
 	for range raceRuns {
-		out, _ := runRace(t, exe)
-		if bytes.Contains(out, []byte(raceWarning)) {
+		_, stderr, _ := runRace(t, exe)
+		if bytes.Contains(stderr, []byte(raceWarning)) {
 			return
 		}
 	}
@@ -141,29 +254,31 @@ func mustRace(t *testing.T, exe string) {
 
 func mustRunClean(t *testing.T, exe string) {
 	for range raceRuns {
-		out, err := runRace(t, exe)
-		if bytes.Contains(out, []byte(raceWarning)) {
-			t.Fatalf("%s: data race the analyzer does not report:\n%s", filepath.Base(exe), out)
+		stdout, stderr, err := runRace(t, exe)
+		if bytes.Contains(stderr, []byte(raceWarning)) {
+			t.Fatalf("%s: data race the analyzer does not report:\n%s", filepath.Base(exe), stderr)
 		}
 		if err != nil {
-			t.Fatalf("%s: %v\n%s", filepath.Base(exe), err, out)
+			t.Fatalf("%s: %v\n%s%s", filepath.Base(exe), err, stdout, stderr)
 		}
 	}
 }
 
 // runRace runs a program built with the race detector, stopping at its
-// first report.
-func runRace(t *testing.T, exe string) ([]byte, error) {
+// first report, which goes to stderr.
+func runRace(t *testing.T, exe string) (stdout, stderr []byte, err error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe)
 	cmd.Env = append(os.Environ(), "GORACE=halt_on_error=1 atexit_sleep_ms=0")
-	out, err := cmd.CombinedOutput()
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		t.Fatalf("%s: did not finish in 30s", filepath.Base(exe))
 	}
-	return out, err
+	return out.Bytes(), errOut.Bytes(), err
 }
 
 // goCmd runs the go command in dir, failing the test on error.
@@ -181,6 +296,13 @@ func goCmd(t *testing.T, gobin, dir string, args ...string) {
 // .golden version where there is one.
 func copyFixed(t *testing.T, src, dst string) {
 	t.Helper()
+	copyTree(t, src, dst, func(name string) bool { return !strings.HasSuffix(name, ".golden") })
+}
+
+// copyTree copies the files under src whose names keep accepts to dst,
+// each replaced by its .golden version where there is one.
+func copyTree(t *testing.T, src, dst string, keep func(name string) bool) {
+	t.Helper()
 	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -193,7 +315,7 @@ func copyFixed(t *testing.T, src, dst string) {
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
 		}
-		if strings.HasSuffix(path, ".golden") {
+		if !keep(d.Name()) {
 			return nil
 		}
 		data, err := os.ReadFile(path)

@@ -42,7 +42,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return fact, pass.ImportObjectFact(fn.Origin(), fact)
 	}
 	model := pass.ResultOf[workers.Analyzer].(*workers.Model)
-	concurrent := mayStart(pass.Files) || len(model.Dispatches) > 0 && len(model.Spawns) > 0
+	concurrent := mayRunConcurrently(pass.Files, model)
 	if isRuntime(pass.Pkg.Path()) {
 		// The runtime orders its goroutines with primitives of its own,
 		// runtime locks and stopping the world, that the analysis does
@@ -77,10 +77,18 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
+// mayRunConcurrently reports whether any code of the package can run
+// concurrently: it may start a goroutine, or it serves a worker role
+// that migration turns into goroutines. When it cannot, no entry is
+// found and the analysis stops early.
+func mayRunConcurrently(files []*ast.File, model *workers.Model) bool {
+	return mayStart(files) || len(model.Dispatches) > 0 && len(model.Spawns) > 0
+}
+
 // mayStart reports whether the package has a go statement or a call that
 // could start a goroutine, judged by the called name alone: Go, TryGo,
-// HandleFunc, Handle, AfterFunc or Run. A package without one has no
-// concurrency of its own to analyze.
+// HandleFunc, Handle, AfterFunc or Parallel. A package without one has
+// no concurrency of its own to analyze.
 //
 // It walks the syntax itself, stopping at the first, rather than asking
 // inspect.Analyzer: a required inspector would be built for every package,

@@ -14,7 +14,7 @@ func main() {
 		go func() {
 			defer wg.Done()
 			for j := range 50 {
-				out = append(out, i*j) // want `out is written by the goroutine started at main\.go:14 and read by another run of that goroutine; its runs overlap, and no lock is held at either`
+				out = append(out, i*j) // related `out is read here by another run of that goroutine` // want `out is written by the goroutine started at main\.go:14 and read by another run of that goroutine; its runs overlap, and no lock is held at either`
 			}
 		}()
 	}

@@ -21,7 +21,7 @@ func main() {
 		}()
 	}
 	for range 50 {
-		if ops > 1000 {
+		if ops > 1000 { // related `ops is read here by main while it runs`
 			break
 		}
 	}

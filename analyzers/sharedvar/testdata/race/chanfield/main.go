@@ -19,7 +19,7 @@ func (s *server) start() {
 func (s *server) loop() {
 	for {
 		select {
-		case j := <-s.jobs:
+		case j := <-s.jobs: // related `s\.jobs is read here by that goroutine`
 			_ = j
 		case <-s.quit:
 			return

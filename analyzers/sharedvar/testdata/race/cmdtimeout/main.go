@@ -26,7 +26,7 @@ func run() (string, int) {
 	case <-time.After(50 * time.Millisecond):
 		_ = cmd.Process.Kill()
 	}
-	return out.String(), cmd.ProcessState.ExitCode()
+	return out.String(), cmd.ProcessState.ExitCode() // related `out is read here by run while it runs` `cmd\.ProcessState is read here by run while it runs`
 }
 
 func main() {

@@ -16,7 +16,7 @@ func main() {
 		go func() {
 			defer wg.Done()
 			for range 1000 {
-				hits++ // want `hits is written by the goroutine started at main.go:16 and by another run of that goroutine; its runs overlap, and no lock is held at either`
+				hits++ // related `hits is written here by another run of that goroutine` // want `hits is written by the goroutine started at main.go:16 and by another run of that goroutine; its runs overlap, and no lock is held at either`
 			}
 		}()
 	}

@@ -16,7 +16,7 @@ func main() {
 		go func() {
 			defer wg.Done()
 			for range 200 {
-				lib.Hit() // want `lib\.hits is written in lib\.Hit \(example\.com/race/crosspkg/lib/lib\.go:8\) by the goroutine started at main\.go:16 and by another run of that goroutine; its runs overlap, and no lock is held at either`
+				lib.Hit() // related `lib\.hits is written here by another run of that goroutine` // want `lib\.hits is written in lib\.Hit \(example\.com/race/crosspkg/lib/lib\.go:8\) by the goroutine started at main\.go:16 and by another run of that goroutine; its runs overlap, and no lock is held at either`
 			}
 		}()
 	}

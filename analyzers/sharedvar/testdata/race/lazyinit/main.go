@@ -13,7 +13,7 @@ func build() map[string]int {
 }
 
 func lookup(k string) int {
-	if table == nil {
+	if table == nil { // related `table is read here by another run of that goroutine`
 		table = build() // want `table is written in lookup by the goroutine started at main\.go:27 and read in lookup by another run of that goroutine; its runs overlap, and no lock is held at either`
 	}
 	return table[k]

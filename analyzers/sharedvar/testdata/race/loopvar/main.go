@@ -16,7 +16,7 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			squares[i%len(squares)] = i * i
+			squares[i%len(squares)] = i * i // related `i is read here by that goroutine`
 		}()
 	}
 	wg.Wait()
@@ -27,7 +27,7 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lengths <- len(name)
+			lengths <- len(name) // related `name is read here by that goroutine`
 		}()
 	}
 	wg.Wait()

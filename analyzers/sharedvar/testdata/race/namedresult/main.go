@@ -8,7 +8,7 @@ import (
 )
 
 func slowSum(n int) int {
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
 	return n * (n + 1) / 2
 }
 
@@ -22,10 +22,10 @@ func sum(n int) (total int) {
 	case <-done:
 	case <-time.After(time.Millisecond):
 	}
-	return
+	return // related `total is returned here by sum while it runs`
 }
 
 func main() {
 	fmt.Println(sum(10))
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
 }

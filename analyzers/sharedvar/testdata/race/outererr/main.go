@@ -20,7 +20,7 @@ func fetchAll(urls []string) error {
 		go func() {
 			defer wg.Done()
 			if e := fetch(u); e != nil {
-				err = e // want `err is written by the goroutine started at main.go:20 and by another run of that goroutine; its runs overlap, and no lock is held at either`
+				err = e // related `err is written here by another run of that goroutine` // want `err is written by the goroutine started at main.go:20 and by another run of that goroutine; its runs overlap, and no lock is held at either`
 			}
 		}()
 	}

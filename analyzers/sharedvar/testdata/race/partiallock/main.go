@@ -19,7 +19,7 @@ func (c *counter) inc() {
 }
 
 func (c *counter) reset() {
-	c.n = 0
+	c.n = 0 // related `c\.n is written here by the goroutine started at main\.go:38`
 }
 
 func main() {
@@ -42,5 +42,6 @@ func main() {
 		}
 	}()
 	wg.Wait()
-	fmt.Println(c.n)
+	// What is left depends on when the resets ran, locked or not.
+	fmt.Println(c.n <= 800)
 }

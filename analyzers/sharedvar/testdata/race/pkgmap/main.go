@@ -9,7 +9,7 @@ import (
 var seen = map[string]int{}
 
 func record(word string) {
-	seen[word]++ // want `seen is written in record by the goroutine started at main\.go:20 and by another run of that goroutine; its runs overlap, and no lock is held at either`
+	seen[word]++ // related `seen is written here by another run of that goroutine` // want `seen is written in record by the goroutine started at main\.go:20 and by another run of that goroutine; its runs overlap, and no lock is held at either`
 }
 
 func main() {

@@ -19,7 +19,7 @@ func (c *collector) add(s string) {
 }
 
 func (c *collector) count() int {
-	return len(c.items)
+	return len(c.items) // related `c\.items is read here by main while it runs`
 }
 
 func main() {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 )
 
@@ -15,13 +16,13 @@ type cache struct {
 func (c *cache) get(k string) (int, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	v, ok := c.m[k]
+	v, ok := c.m[k] // related `c\.m is read here by another run of that goroutine`
 	return v, ok
 }
 
 func (c *cache) put(k string, v int) {
 	c.mu.RLock()
-	c.m[k] = v // want `c\.m is written in \(\*cache\)\.put by the goroutine started at main\.go:33 and read in \(\*cache\)\.get by another run of that goroutine; its runs overlap, and both hold c\.mu only for reading`
+	c.m[k] = v // want `c\.m is written in \(\*cache\)\.put by the goroutine started at main\.go:34 and read in \(\*cache\)\.get by another run of that goroutine; its runs overlap, and both hold c\.mu only for reading`
 	c.mu.RUnlock()
 }
 
@@ -33,7 +34,9 @@ func main() {
 		go func() {
 			defer wg.Done()
 			for j := range 100 {
-				k := fmt.Sprint(j % 10)
+				// strconv, not fmt: fmt takes its buffers from a sync.Pool,
+				// which orders the goroutines for the race detector.
+				k := strconv.Itoa(j % 10)
 				if _, ok := c.get(k); !ok {
 					c.put(k, i)
 				}

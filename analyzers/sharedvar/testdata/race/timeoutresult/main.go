@@ -8,7 +8,7 @@ import (
 )
 
 func slow() string {
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
 	return "done"
 }
 
@@ -22,12 +22,12 @@ func fetch() string {
 	select {
 	case <-done:
 	case <-time.After(time.Millisecond):
-		result = "timeout"
+		result = "timeout" // related `result is written here by fetch while it runs`
 	}
 	return result
 }
 
 func main() {
 	fmt.Println(fetch())
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
 }

@@ -36,7 +36,7 @@ func main() {
 	}
 	sum := 0
 	for range 100 {
-		sum += st.total()
+		sum += st.total() // related `st is read \(copied for the value receiver of stats\.total\) here by main while it runs`
 	}
 	wg.Wait()
 	fmt.Println(sum > 0)

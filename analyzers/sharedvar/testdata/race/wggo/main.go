@@ -13,7 +13,7 @@ func main() {
 	for _, name := range []string{"ant", "bee", "cat", "dog"} {
 		wg.Go(func() {
 			for range 100 {
-				last = name // want `last is written by the goroutine wg.Go starts at main.go:14 and by another run of that goroutine; its runs overlap, and no lock is held at either`
+				last = name // related `last is written here by another run of that goroutine` // want `last is written by the goroutine wg.Go starts at main.go:14 and by another run of that goroutine; its runs overlap, and no lock is held at either`
 			}
 		})
 	}

@@ -24,13 +24,13 @@ var (
 func init() { greetings["en"] = "hello" }
 
 func handle(w http.ResponseWriter, r *http.Request) {
-	served++ // want `served is written by the handler`
-	n, ok := lengths[r.URL.Path]
+	served++                     // related `served is written here by the same handler for another request` // want `served is written by the handler`
+	n, ok := lengths[r.URL.Path] // related `lengths is read here by the same handler for another request`
 	if !ok {
 		n = len(r.URL.Path)
 		lengths[r.URL.Path] = n // want `lengths is written by the handler`
 	}
-	lastPath = r.URL.Path // want `lastPath is written by the handler`
+	lastPath = r.URL.Path // related `lastPath is written here by the same handler for another request` // want `lastPath is written by the handler`
 	fmt.Fprintln(w, greetings["en"], n)
 }
 
@@ -41,7 +41,7 @@ func serve(in io.Reader, out io.Writer) {
 		if dec.Decode(&kind) != nil {
 			break
 		}
-		tally[kind]++ // want `tally is written in serve by worker code for role "agent"`
+		tally[kind]++ // related `tally is written here by another worker for role "agent"` // want `tally is written in serve by worker code for role "agent"`
 	}
 	_ = json.NewEncoder(out).Encode(tally)
 }

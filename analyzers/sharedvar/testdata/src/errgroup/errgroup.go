@@ -11,7 +11,7 @@ func total(ctx context.Context, words []string) (int, error) {
 	sum := 0
 	for _, w := range words {
 		g.Go(func() error {
-			sum += len(w) // want `sum is written by the goroutine g.Go starts at errgroup.go:13 and by another run of that goroutine`
+			sum += len(w) // related `sum is written here by another run of that goroutine` // want `sum is written by the goroutine g.Go starts at errgroup.go:13 and by another run of that goroutine`
 			return ctx.Err()
 		})
 	}

@@ -11,7 +11,7 @@ func count() {
 		go func() {
 			defer wg.Done()
 			rough++ //nolint:sharedvar // an estimate: lost increments do not matter
-			exact++ // want `exact is written by the goroutine started at nolint.go:11 and by another run of that goroutine`
+			exact++ // related `exact is written here by another run of that goroutine` // want `exact is written by the goroutine started at nolint.go:11 and by another run of that goroutine`
 		}()
 	}
 	wg.Wait()

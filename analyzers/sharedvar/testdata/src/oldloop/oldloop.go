@@ -13,7 +13,7 @@ func squares(n int) []int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i] = i * i
+			out[i] = i * i // related `i is read here by that goroutine`
 		}()
 	}
 	wg.Wait()
