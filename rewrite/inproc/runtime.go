@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // inprocPipeCapacity is how many bytes a stream holds before a writer
@@ -55,6 +56,10 @@ type inprocCmd struct {
 	// pairs; nil means the parent's environment when Start runs.
 	Env []string
 
+	// Process stands for the child's *os.Process: nil until Start, then
+	// the handle through which the parent signals the worker.
+	Process *inprocHandle
+
 	ctx   context.Context
 	argv  []string
 	serve inprocServeFunc
@@ -68,8 +73,10 @@ type inprocCmd struct {
 	killed   chan struct{} // closed when kill has run
 	err      error         // the worker's result, set before done closes
 	finished sync.Once     // guards finish
-	stopped  bool          // the context ended the worker; guarded by mu
+	stopped  bool          // the context or a signal ended the worker; guarded by mu
+	signal   string        // the signal that did, as exec words it; guarded by mu
 	exited   bool          // the worker returned; guarded by mu
+	reaped   bool          // Wait saw the worker return; guarded by mu
 	mu       sync.Mutex
 	locks    []*inprocLockedWriter // released when the worker returns
 }
@@ -144,17 +151,18 @@ func (c *inprocCmd) Start() error {
 	// Give the worker its ends of the streams: a pipe where the parent
 	// asked for one, the parent's own reader or writer where it set a
 	// field, and an empty or discarding stream otherwise.
-	var stdin io.Reader = inprocEmpty{}
+	var stdin io.ReadCloser = inprocEmpty{}
 	switch {
 	case c.stdin != nil:
 		stdin = &inprocReadEnd{c.stdin}
 	case c.Stdin != nil:
-		stdin = c.Stdin
+		stdin = inprocKeepReader{c.Stdin}
 	}
 	stdout, stderr := c.outputs()
 
 	c.done = make(chan struct{})
 	c.killed = make(chan struct{})
+	c.Process = &inprocHandle{c}
 	go c.run(c.newProc(stdin, stdout, stderr))
 	// No goroutine waits on the context: AfterFunc runs kill only if the
 	// context ends, so an idle worker costs one goroutine, as a child cost
@@ -167,8 +175,8 @@ func (c *inprocCmd) Start() error {
 // fields holding the same writer share one lock, as exec.Cmd promises that
 // at most one goroutine writes to such a writer at a time; distinct writers
 // are locked too, since several workers may share one.
-func (c *inprocCmd) outputs() (stdout, stderr io.Writer) {
-	stdout, stderr = io.Discard, io.Discard
+func (c *inprocCmd) outputs() (stdout, stderr io.WriteCloser) {
+	stdout, stderr = inprocDiscard{}, inprocDiscard{}
 	if c.stdout != nil {
 		stdout = &inprocWriteEnd{c.stdout}
 	} else if c.Stdout != nil {
@@ -199,6 +207,10 @@ type inprocLiveWriter struct {
 	c *inprocCmd
 	w io.Writer
 }
+
+// Close closes nothing: a child that closed its standard output did not
+// close the writer its parent handed over.
+func (l *inprocLiveWriter) Close() error { return nil }
 
 func (l *inprocLiveWriter) Write(p []byte) (int, error) {
 	l.c.mu.Lock()
@@ -255,7 +267,7 @@ func (c *inprocCmd) finish(err error) {
 // has, which main set before it chose a role, as the child's main did; the
 // flag set is named and reports like flag.CommandLine, but an error ends
 // the worker, not the process.
-func (c *inprocCmd) newProc(stdin io.Reader, stdout, stderr io.Writer) *inprocProc {
+func (c *inprocCmd) newProc(stdin io.ReadCloser, stdout, stderr io.WriteCloser) *inprocProc {
 	env := c.Env
 	if env == nil {
 		env = os.Environ()
@@ -306,12 +318,16 @@ func inprocDedupEnv(env []string) []string {
 // instead, made by the worker's inprocCmd, or by inprocProcess when the
 // same code runs as the process itself (a child started the old way, a
 // test, the parent).
+//
+// The streams can be closed, as os.Stdin and os.Stdout could: a worker
+// that closes its stdout ends the parent's reading with EOF, as a child
+// that closed descriptor 1 did.
 type inprocProc struct {
 	args    []string
 	env     []string // nil: the process's own environment
-	stdin   io.Reader
-	stdout  io.Writer
-	stderr  io.Writer
+	stdin   io.ReadCloser
+	stdout  io.WriteCloser
+	stderr  io.WriteCloser
 	log     *log.Logger
 	flags   *flag.FlagSet
 	process bool       // this is the process itself: exit ends it
@@ -469,8 +485,27 @@ func (c *inprocCmd) kill() {
 		return
 	default:
 	}
+	c.stop(syscall.SIGKILL)
+}
+
+// stop ends a running worker as sig ended a child: its reads and writes
+// fail, the parent reads what was already written and then EOF, and Wait
+// reports the signal. A worker that already returned, or was already
+// stopped, is left as it is, as a signal to a child that has exited but
+// not been waited for changes nothing. It returns os.ErrProcessDone once
+// Wait has returned, as os.Process.Signal does.
+func (c *inprocCmd) stop(sig syscall.Signal) error {
 	c.mu.Lock()
+	if c.reaped {
+		c.mu.Unlock()
+		return os.ErrProcessDone
+	}
+	if c.exited || c.stopped {
+		c.mu.Unlock()
+		return nil
+	}
 	c.stopped = true
+	c.signal = sig.String()
 	c.mu.Unlock()
 	if c.stdin != nil {
 		c.stdin.closeRead(io.ErrClosedPipe)
@@ -482,7 +517,36 @@ func (c *inprocCmd) kill() {
 			s.closeWrite(nil)
 		}
 	}
+	return nil
 }
+
+// inprocHandle stands for the *os.Process of a worker's child. The
+// signals that end a process by default, os.Kill, os.Interrupt and
+// SIGTERM, stop the worker the way a canceled context does, and Wait
+// reports the signal as it did for the child: "signal: interrupt". A
+// worker cannot catch them, so one that handled SIGTERM to shut down
+// cleanly is stopped instead. Other signals asked a child to do something
+// a goroutine cannot be asked; Signal returns an error for them, as the
+// os package does for a signal the system does not support.
+//
+// It has no Pid: there is no process to name, and a number given to
+// syscall.Kill or to another program would reach the wrong one.
+type inprocHandle struct{ c *inprocCmd }
+
+// Kill stops the worker as SIGKILL stopped the child.
+func (h *inprocHandle) Kill() error { return h.Signal(os.Kill) }
+
+// Signal stops the worker for os.Kill, os.Interrupt and SIGTERM.
+func (h *inprocHandle) Signal(sig os.Signal) error {
+	s, ok := sig.(syscall.Signal)
+	if !ok || s != syscall.SIGKILL && s != syscall.SIGINT && s != syscall.SIGTERM {
+		return errInprocSignal
+	}
+	return h.c.stop(s)
+}
+
+// errInprocSignal is the error of a signal a worker cannot be sent.
+var errInprocSignal = errors.New("os: unsupported signal type")
 
 // Wait waits for the worker to return, then closes the parent's ends of the
 // pipes. Its error reads like the one exec.Cmd.Wait returns for a child.
@@ -501,10 +565,11 @@ func (c *inprocCmd) Wait() error {
 	c.closeParentEnds()
 
 	c.mu.Lock()
-	stopped := c.stopped
+	c.reaped = true
+	stopped, signal := c.stopped, c.signal
 	c.mu.Unlock()
 	if stopped {
-		return &inprocExitError{code: -1, signal: "killed"}
+		return &inprocExitError{code: -1, signal: signal}
 	}
 	if err := c.ctx.Err(); c.err == nil && err != nil {
 		// The worker finished, but the context ended before Wait: exec
@@ -860,6 +925,9 @@ type inprocDecoder[T any] struct {
 }
 
 func newInprocDecoder[T any](r io.Reader) *inprocDecoder[T] {
+	if k, ok := r.(inprocKeepReader); ok {
+		r = k.Reader // a stream of another worker set as Stdin
+	}
 	if end, ok := r.(*inprocReadEnd); ok {
 		return &inprocDecoder[T]{s: end.s}
 	}
@@ -888,6 +956,20 @@ func (d *inprocDecoder[T]) Decode(v *T) error {
 type inprocEmpty struct{}
 
 func (inprocEmpty) Read([]byte) (int, error) { return 0, io.EOF }
+func (inprocEmpty) Close() error             { return nil }
+
+// inprocDiscard is the standard output or error of a worker given none.
+type inprocDiscard struct{}
+
+func (inprocDiscard) Write(p []byte) (int, error) { return len(p), nil }
+func (inprocDiscard) Close() error                { return nil }
+
+// inprocKeepReader is the reader a parent set as a worker's Stdin. Closing
+// it closes nothing: a child that closed its standard input did not close
+// the reader its parent handed over.
+type inprocKeepReader struct{ io.Reader }
+
+func (inprocKeepReader) Close() error { return nil }
 
 // inprocLockedWriter serializes writes from workers to a writer the parent
 // handed over, which other workers may write to as well.
