@@ -21,7 +21,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // inprocPipeCapacity is how many bytes a stream holds before a writer
@@ -56,6 +55,11 @@ type inprocCmd struct {
 	// pairs; nil means the parent's environment when Start runs.
 	Env []string
 
+	// ExtraFiles are pipes made by inprocPipe that the worker opens as
+	// descriptors 3, 4, ... with os.NewFile, as a child did; see
+	// inprocFile.
+	ExtraFiles []*inprocFile
+
 	// Process stands for the child's *os.Process: nil until Start, then
 	// the handle through which the parent signals the worker.
 	Process *inprocHandle
@@ -65,6 +69,7 @@ type inprocCmd struct {
 	serve inprocServeFunc
 
 	stdin, stdout, stderr *inprocStream
+	extra                 []*inprocFile // the worker's own ends of ExtraFiles
 
 	started  bool
 	waited   bool
@@ -146,6 +151,23 @@ func (c *inprocCmd) Start() error {
 		c.closeParentEnds()
 		return err
 	}
+	// The worker holds its own end of each extra pipe, as the child held
+	// its own descriptor: the parent may close its end after Start.
+	extra := make([]*inprocFile, len(c.ExtraFiles))
+	for i, f := range c.ExtraFiles {
+		if f == nil {
+			continue
+		}
+		d, err := f.dup()
+		if err != nil {
+			c.extra = extra
+			c.closeExtra()
+			c.closeParentEnds()
+			return fmt.Errorf("exec: ExtraFiles[%d]: %w", i, err)
+		}
+		extra[i] = d
+	}
+	c.extra = extra
 	c.started = true
 
 	// Give the worker its ends of the streams: a pipe where the parent
@@ -461,6 +483,7 @@ func (c *inprocCmd) closeWorkerEnds() {
 	for _, l := range c.locks {
 		l.release()
 	}
+	c.closeExtra()
 	if c.stdin != nil {
 		c.stdin.closeRead(io.ErrClosedPipe)
 	}
@@ -485,7 +508,7 @@ func (c *inprocCmd) kill() {
 		return
 	default:
 	}
-	c.stop(syscall.SIGKILL)
+	c.stop(os.Kill)
 }
 
 // stop ends a running worker as sig ended a child: its reads and writes
@@ -494,7 +517,7 @@ func (c *inprocCmd) kill() {
 // stopped, is left as it is, as a signal to a child that has exited but
 // not been waited for changes nothing. It returns os.ErrProcessDone once
 // Wait has returned, as os.Process.Signal does.
-func (c *inprocCmd) stop(sig syscall.Signal) error {
+func (c *inprocCmd) stop(sig os.Signal) error {
 	c.mu.Lock()
 	if c.reaped {
 		c.mu.Unlock()
@@ -507,6 +530,7 @@ func (c *inprocCmd) stop(sig syscall.Signal) error {
 	c.stopped = true
 	c.signal = sig.String()
 	c.mu.Unlock()
+	c.closeExtra()
 	if c.stdin != nil {
 		c.stdin.closeRead(io.ErrClosedPipe)
 		c.stdin.closeWrite(io.ErrClosedPipe)
@@ -518,6 +542,16 @@ func (c *inprocCmd) stop(sig syscall.Signal) error {
 		}
 	}
 	return nil
+}
+
+// closeExtra closes the worker's ends of its extra pipes, as the kernel
+// closes a child's descriptors when it ends.
+func (c *inprocCmd) closeExtra() {
+	for _, f := range c.extra {
+		if f != nil {
+			f.Close()
+		}
+	}
 }
 
 // inprocHandle stands for the *os.Process of a worker's child. The
@@ -536,13 +570,14 @@ type inprocHandle struct{ c *inprocCmd }
 // Kill stops the worker as SIGKILL stopped the child.
 func (h *inprocHandle) Kill() error { return h.Signal(os.Kill) }
 
-// Signal stops the worker for os.Kill, os.Interrupt and SIGTERM.
+// Signal stops the worker for os.Kill, os.Interrupt and SIGTERM. SIGTERM
+// is known by its name, "terminated": the runtime does not import
+// syscall, which does not declare it on every system.
 func (h *inprocHandle) Signal(sig os.Signal) error {
-	s, ok := sig.(syscall.Signal)
-	if !ok || s != syscall.SIGKILL && s != syscall.SIGINT && s != syscall.SIGTERM {
+	if sig == nil || sig != os.Kill && sig != os.Interrupt && sig.String() != "terminated" {
 		return errInprocSignal
 	}
-	return h.c.stop(s)
+	return h.c.stop(sig)
 }
 
 // errInprocSignal is the error of a signal a worker cannot be sent.
@@ -1053,4 +1088,168 @@ func (b *inprocBuffer) bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf
+}
+
+// newFile is os.NewFile for the worker: descriptors 3 and up are the
+// worker's ends of its command's ExtraFiles, 0 to 2 its standard streams,
+// and any other a file whose reads and writes fail, as on a descriptor
+// the child did not have. For the process itself it is os.NewFile.
+func (p *inprocProc) newFile(fd uintptr, name string) *inprocFile {
+	if p.process {
+		return &inprocFile{name: name, f: os.NewFile(fd, name)}
+	}
+	switch fd {
+	case 0:
+		return &inprocFile{name: name, r: p.stdin, closeFn: func() { p.stdin.Close() }}
+	case 1:
+		return &inprocFile{name: name, w: p.stdout, closeFn: func() { p.stdout.Close() }}
+	case 2:
+		return &inprocFile{name: name, w: p.stderr, closeFn: func() { p.stderr.Close() }}
+	}
+	if i := fd - 3; fd >= 3 && i < uintptr(len(p.cmd.extra)) && p.cmd.extra[i] != nil {
+		return p.cmd.extra[i]
+	}
+	return &inprocFile{name: name}
+}
+
+// inprocFile stands for an *os.File of a pipe that the parent made with
+// os.Pipe to hand a worker in ExtraFiles, and for the file the worker
+// opened on that descriptor with os.NewFile:
+//
+//	r, w, err := os.Pipe()              =>  r, w, err := inprocPipe()
+//	cmd.ExtraFiles = []*os.File{w}      =>  cmd.ExtraFiles = []*inprocFile{w}
+//	f := os.NewFile(3, "status")        =>  f := proc.newFile(3, "status")
+//
+// Like a descriptor, each end is held by the parent and by the worker
+// separately: a reader sees EOF once every holder of the write end has
+// closed it, the worker's holds included, which end when it returns.
+// When the code runs as the process itself, it is the *os.File os.NewFile
+// returns.
+type inprocFile struct {
+	name    string
+	f       *os.File  // the process's own file
+	r       io.Reader // nil when not open for reading
+	w       io.Writer // nil when not open for writing
+	closeFn func()    // gives up this holder's end
+	pipe    *inprocPipeEnds
+	write   bool // which end of pipe
+
+	mu     sync.Mutex
+	closed bool
+}
+
+// inprocPipeEnds counts the holders of each end of a pipe made by
+// inprocPipe.
+type inprocPipeEnds struct {
+	s                *inprocStream
+	mu               sync.Mutex
+	readers, writers int
+}
+
+// inprocPipe stands for os.Pipe: a connected pair of files, reads from r
+// returning what is written to w.
+func inprocPipe() (r, w *inprocFile, err error) {
+	p := &inprocPipeEnds{s: newInprocStream()}
+	return p.end(false, "|0"), p.end(true, "|1"), nil
+}
+
+// end returns a new holder of one end of p.
+func (p *inprocPipeEnds) end(write bool, name string) *inprocFile {
+	f := &inprocFile{name: name, pipe: p, write: write}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if write {
+		p.writers++
+		f.w = &inprocWriteEnd{p.s}
+	} else {
+		p.readers++
+		f.r = &inprocReadEnd{p.s}
+	}
+	f.closeFn = func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if write {
+			if p.writers--; p.writers == 0 {
+				p.s.closeWrite(nil)
+			}
+		} else if p.readers--; p.readers == 0 {
+			p.s.closeRead(io.ErrClosedPipe)
+		}
+	}
+	return f
+}
+
+// dup returns another holder of the same end, as the child's descriptor
+// was a duplicate of the parent's.
+func (f *inprocFile) dup() (*inprocFile, error) {
+	f.mu.Lock()
+	closed := f.closed
+	f.mu.Unlock()
+	if closed {
+		return nil, os.ErrClosed
+	}
+	if f.pipe == nil {
+		return nil, errors.New("not a pipe made by inprocPipe")
+	}
+	return f.pipe.end(f.write, f.name), nil
+}
+
+// Name returns the name the file was made with.
+func (f *inprocFile) Name() string { return f.name }
+
+func (f *inprocFile) Read(b []byte) (int, error) {
+	if f.f != nil {
+		return f.f.Read(b)
+	}
+	if err := f.usable("read", f.r != nil); err != nil {
+		return 0, err
+	}
+	return f.r.Read(b)
+}
+
+func (f *inprocFile) Write(b []byte) (int, error) {
+	if f.f != nil {
+		return f.f.Write(b)
+	}
+	if err := f.usable("write", f.w != nil); err != nil {
+		return 0, err
+	}
+	return f.w.Write(b)
+}
+
+// usable returns the error an *os.File returns for op on a closed file or
+// a descriptor not open for op.
+func (f *inprocFile) usable(op string, open bool) error {
+	f.mu.Lock()
+	closed := f.closed
+	f.mu.Unlock()
+	switch {
+	case closed:
+		return &os.PathError{Op: op, Path: f.name, Err: os.ErrClosed}
+	case !open:
+		return &os.PathError{Op: op, Path: f.name, Err: errInprocBadFile}
+	}
+	return nil
+}
+
+// errInprocBadFile is the error of a descriptor the worker does not have.
+var errInprocBadFile = errors.New("bad file descriptor")
+
+// Close gives up this holder's end of the pipe.
+func (f *inprocFile) Close() error {
+	if f.f != nil {
+		return f.f.Close()
+	}
+	f.mu.Lock()
+	closed := f.closed
+	f.closed = true
+	f.mu.Unlock()
+	if closed {
+		return &os.PathError{Op: "close", Path: f.name, Err: os.ErrClosed}
+	}
+	if f.closeFn == nil {
+		return &os.PathError{Op: "close", Path: f.name, Err: errInprocBadFile}
+	}
+	f.closeFn()
+	return nil
 }
