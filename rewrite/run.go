@@ -212,6 +212,7 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		}
 		e.serializeCgo(p.cgo)
 		e.convertSpawn(p)
+		e.convertExtraFiles(p.extra)
 		if p.level == TypedChannels {
 			e.convertTyped(p)
 		}
