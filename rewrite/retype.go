@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"sort"
 	"strings"
 
 	"github.com/dave/dst"
@@ -54,6 +55,7 @@ func planRetype(x *pkgIndex, plans []*sitePlan) cmdRetype {
 		value   ast.Node                  // an exec.Cmd held by value
 		assert  ast.Node                  // a type assertion or switch on *exec.Cmd
 		api     string                    // a slot in the package's API
+		gen     ast.Node                  // a slot in a generated file
 	)
 
 	// Find the slots and what rules them out.
@@ -84,6 +86,9 @@ func planRetype(x *pkgIndex, plans []*sitePlan) cmdRetype {
 			case *ast.StarExpr:
 				if isCmdPointer(x, n) {
 					slots = append(slots, n)
+					if x.isGenerated(n) && gen == nil {
+						gen = n
+					}
 					if why := x.inAPI(n); why != "" && api == "" {
 						api = why
 					}
@@ -117,13 +122,40 @@ func planRetype(x *pkgIndex, plans []*sitePlan) cmdRetype {
 		why = fmt.Sprintf("the package asserts a value to *exec.Cmd at %s", x.pos(assert.Pos()))
 	case api != "":
 		why = api + ", which would change the package's API"
+	case gen != nil:
+		why = fmt.Sprintf("*exec.Cmd at %s is in a generated file, which the rewrite does not change", x.pos(gen.Pos()))
 	default:
-		why = testUse(x, holders)
+		why = otherBuildUse(x, holders)
+		if why == "" {
+			why = testUse(x, holders)
+		}
 	}
 	if why != "" {
 		return cmdRetype{why: why}
 	}
 	return cmdRetype{slots: slots}
+}
+
+// otherBuildUse returns why a file of another build stops the retyping:
+// it names exec.Cmd, or a declaration whose type changes, and would no
+// longer compile. Names are matched by spelling, as such files are not
+// type-checked here.
+func otherBuildUse(x *pkgIndex, holders map[types.Object]bool) string {
+	other := x.otherBuilds()
+	if file, ok := other["Cmd"]; ok {
+		return fmt.Sprintf("%s, built only for other platforms or tags, may name exec.Cmd", file)
+	}
+	objs := make([]types.Object, 0, len(holders))
+	for obj := range holders {
+		objs = append(objs, obj)
+	}
+	sort.Slice(objs, func(i, j int) bool { return objs[i].Pos() < objs[j].Pos() })
+	for _, obj := range objs {
+		if file, ok := other[obj.Name()]; ok {
+			return fmt.Sprintf("%s, built only for other platforms or tags, names %s, whose *exec.Cmd would change", file, obj.Name())
+		}
+	}
+	return ""
 }
 
 // testUse returns why a test file of the package stops the retyping: it
