@@ -55,6 +55,7 @@ var procTargets = map[string]map[string]string{
 		"Getenv":    "getenv()",
 		"LookupEnv": "lookupEnv()",
 		"Environ":   "environ()",
+		"NewFile":   "newFile()",
 	},
 	"fmt": {
 		"Print":   "Fprint:stdout",

@@ -284,6 +284,7 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		}
 		e.serializeCgo(p.cgo)
 		e.convertSpawn(p)
+		e.convertExtraFiles(p.extra)
 		if p.level == TypedChannels {
 			e.convertTyped(p)
 		}
@@ -294,6 +295,8 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 			e.share(sv)
 		}
 	}
+	retype := planRetype(x, plans)
+	e.retype(retype)
 
 	// Print the changed files and gather the whole package.
 	contents := map[string][]byte{}
@@ -346,7 +349,7 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		return nil, nil, fmt.Errorf("check rewritten package %s: %w", x.pkg.PkgPath, err)
 	}
 	if typeErr != nil {
-		return nil, typeErr, nil
+		return nil, retypeHint(typeErr, retype), nil
 	}
 	return files, nil, nil
 }

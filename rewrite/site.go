@@ -193,6 +193,7 @@ type sitePlan struct {
 	shared   []*sharedVar // shared between the workers, made safe
 	proc     *procPlan
 	cgo      []*ast.FuncDecl // functions that hold the cgo lock
+	extra    *extraFiles     // the worker's ExtraFiles, nil if none
 }
 
 // planSite decides how deep the spawn at s can be converted. Each check
@@ -305,6 +306,12 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	if g := firstGoStmt(d, reach); g != nil {
 		p.notes = append(p.notes, fmt.Sprintf("worker code starts a goroutine at %s: it ended with the %s process, but now runs on after the worker returns unless it stops by itself", x.pos(g.Pos()), s.Role))
 	}
+
+	extra, why := planExtraFiles(x, s)
+	if why != "" {
+		return unchanged("%s", why)
+	}
+	p.extra = extra
 
 	// Go as deep as the protocol allows.
 	p.level = InProcess

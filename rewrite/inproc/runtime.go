@@ -55,11 +55,21 @@ type inprocCmd struct {
 	// pairs; nil means the parent's environment when Start runs.
 	Env []string
 
+	// ExtraFiles are pipes made by inprocPipe that the worker opens as
+	// descriptors 3, 4, ... with os.NewFile, as a child did; see
+	// inprocFile.
+	ExtraFiles []*inprocFile
+
+	// Process stands for the child's *os.Process: nil until Start, then
+	// the handle through which the parent signals the worker.
+	Process *inprocHandle
+
 	ctx   context.Context
 	argv  []string
 	serve inprocServeFunc
 
 	stdin, stdout, stderr *inprocStream
+	extra                 []*inprocFile // the worker's own ends of ExtraFiles
 
 	started  bool
 	waited   bool
@@ -68,8 +78,10 @@ type inprocCmd struct {
 	killed   chan struct{} // closed when kill has run
 	err      error         // the worker's result, set before done closes
 	finished sync.Once     // guards finish
-	stopped  bool          // the context ended the worker; guarded by mu
+	stopped  bool          // the context or a signal ended the worker; guarded by mu
+	signal   string        // the signal that did, as exec words it; guarded by mu
 	exited   bool          // the worker returned; guarded by mu
+	reaped   bool          // Wait saw the worker return; guarded by mu
 	mu       sync.Mutex
 	locks    []*inprocLockedWriter // released when the worker returns
 }
@@ -139,22 +151,40 @@ func (c *inprocCmd) Start() error {
 		c.closeParentEnds()
 		return err
 	}
+	// The worker holds its own end of each extra pipe, as the child held
+	// its own descriptor: the parent may close its end after Start.
+	extra := make([]*inprocFile, len(c.ExtraFiles))
+	for i, f := range c.ExtraFiles {
+		if f == nil {
+			continue
+		}
+		d, err := f.dup()
+		if err != nil {
+			c.extra = extra
+			c.closeExtra()
+			c.closeParentEnds()
+			return fmt.Errorf("exec: ExtraFiles[%d]: %w", i, err)
+		}
+		extra[i] = d
+	}
+	c.extra = extra
 	c.started = true
 
 	// Give the worker its ends of the streams: a pipe where the parent
 	// asked for one, the parent's own reader or writer where it set a
 	// field, and an empty or discarding stream otherwise.
-	var stdin io.Reader = inprocEmpty{}
+	var stdin io.ReadCloser = inprocEmpty{}
 	switch {
 	case c.stdin != nil:
 		stdin = &inprocReadEnd{c.stdin}
 	case c.Stdin != nil:
-		stdin = c.Stdin
+		stdin = inprocKeepReader{c.Stdin}
 	}
 	stdout, stderr := c.outputs()
 
 	c.done = make(chan struct{})
 	c.killed = make(chan struct{})
+	c.Process = &inprocHandle{c}
 	go c.run(c.newProc(stdin, stdout, stderr))
 	// No goroutine waits on the context: AfterFunc runs kill only if the
 	// context ends, so an idle worker costs one goroutine, as a child cost
@@ -167,8 +197,8 @@ func (c *inprocCmd) Start() error {
 // fields holding the same writer share one lock, as exec.Cmd promises that
 // at most one goroutine writes to such a writer at a time; distinct writers
 // are locked too, since several workers may share one.
-func (c *inprocCmd) outputs() (stdout, stderr io.Writer) {
-	stdout, stderr = io.Discard, io.Discard
+func (c *inprocCmd) outputs() (stdout, stderr io.WriteCloser) {
+	stdout, stderr = inprocDiscard{}, inprocDiscard{}
 	if c.stdout != nil {
 		stdout = &inprocWriteEnd{c.stdout}
 	} else if c.Stdout != nil {
@@ -199,6 +229,10 @@ type inprocLiveWriter struct {
 	c *inprocCmd
 	w io.Writer
 }
+
+// Close closes nothing: a child that closed its standard output did not
+// close the writer its parent handed over.
+func (l *inprocLiveWriter) Close() error { return nil }
 
 func (l *inprocLiveWriter) Write(p []byte) (int, error) {
 	l.c.mu.Lock()
@@ -255,7 +289,7 @@ func (c *inprocCmd) finish(err error) {
 // has, which main set before it chose a role, as the child's main did; the
 // flag set is named and reports like flag.CommandLine, but an error ends
 // the worker, not the process.
-func (c *inprocCmd) newProc(stdin io.Reader, stdout, stderr io.Writer) *inprocProc {
+func (c *inprocCmd) newProc(stdin io.ReadCloser, stdout, stderr io.WriteCloser) *inprocProc {
 	env := c.Env
 	if env == nil {
 		env = os.Environ()
@@ -306,12 +340,16 @@ func inprocDedupEnv(env []string) []string {
 // instead, made by the worker's inprocCmd, or by inprocProcess when the
 // same code runs as the process itself (a child started the old way, a
 // test, the parent).
+//
+// The streams can be closed, as os.Stdin and os.Stdout could: a worker
+// that closes its stdout ends the parent's reading with EOF, as a child
+// that closed descriptor 1 did.
 type inprocProc struct {
 	args    []string
 	env     []string // nil: the process's own environment
-	stdin   io.Reader
-	stdout  io.Writer
-	stderr  io.Writer
+	stdin   io.ReadCloser
+	stdout  io.WriteCloser
+	stderr  io.WriteCloser
 	log     *log.Logger
 	flags   *flag.FlagSet
 	process bool       // this is the process itself: exit ends it
@@ -445,6 +483,7 @@ func (c *inprocCmd) closeWorkerEnds() {
 	for _, l := range c.locks {
 		l.release()
 	}
+	c.closeExtra()
 	if c.stdin != nil {
 		c.stdin.closeRead(io.ErrClosedPipe)
 	}
@@ -469,9 +508,29 @@ func (c *inprocCmd) kill() {
 		return
 	default:
 	}
+	c.stop(os.Kill)
+}
+
+// stop ends a running worker as sig ended a child: its reads and writes
+// fail, the parent reads what was already written and then EOF, and Wait
+// reports the signal. A worker that already returned, or was already
+// stopped, is left as it is, as a signal to a child that has exited but
+// not been waited for changes nothing. It returns os.ErrProcessDone once
+// Wait has returned, as os.Process.Signal does.
+func (c *inprocCmd) stop(sig os.Signal) error {
 	c.mu.Lock()
+	if c.reaped {
+		c.mu.Unlock()
+		return os.ErrProcessDone
+	}
+	if c.exited || c.stopped {
+		c.mu.Unlock()
+		return nil
+	}
 	c.stopped = true
+	c.signal = sig.String()
 	c.mu.Unlock()
+	c.closeExtra()
 	if c.stdin != nil {
 		c.stdin.closeRead(io.ErrClosedPipe)
 		c.stdin.closeWrite(io.ErrClosedPipe)
@@ -482,7 +541,47 @@ func (c *inprocCmd) kill() {
 			s.closeWrite(nil)
 		}
 	}
+	return nil
 }
+
+// closeExtra closes the worker's ends of its extra pipes, as the kernel
+// closes a child's descriptors when it ends.
+func (c *inprocCmd) closeExtra() {
+	for _, f := range c.extra {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// inprocHandle stands for the *os.Process of a worker's child. The
+// signals that end a process by default, os.Kill, os.Interrupt and
+// SIGTERM, stop the worker the way a canceled context does, and Wait
+// reports the signal as it did for the child: "signal: interrupt". A
+// worker cannot catch them, so one that handled SIGTERM to shut down
+// cleanly is stopped instead. Other signals asked a child to do something
+// a goroutine cannot be asked; Signal returns an error for them, as the
+// os package does for a signal the system does not support.
+//
+// It has no Pid: there is no process to name, and a number given to
+// syscall.Kill or to another program would reach the wrong one.
+type inprocHandle struct{ c *inprocCmd }
+
+// Kill stops the worker as SIGKILL stopped the child.
+func (h *inprocHandle) Kill() error { return h.Signal(os.Kill) }
+
+// Signal stops the worker for os.Kill, os.Interrupt and SIGTERM. SIGTERM
+// is known by its name, "terminated": the runtime does not import
+// syscall, which does not declare it on every system.
+func (h *inprocHandle) Signal(sig os.Signal) error {
+	if sig == nil || sig != os.Kill && sig != os.Interrupt && sig.String() != "terminated" {
+		return errInprocSignal
+	}
+	return h.c.stop(sig)
+}
+
+// errInprocSignal is the error of a signal a worker cannot be sent.
+var errInprocSignal = errors.New("os: unsupported signal type")
 
 // Wait waits for the worker to return, then closes the parent's ends of the
 // pipes. Its error reads like the one exec.Cmd.Wait returns for a child.
@@ -501,10 +600,11 @@ func (c *inprocCmd) Wait() error {
 	c.closeParentEnds()
 
 	c.mu.Lock()
-	stopped := c.stopped
+	c.reaped = true
+	stopped, signal := c.stopped, c.signal
 	c.mu.Unlock()
 	if stopped {
-		return &inprocExitError{code: -1, signal: "killed"}
+		return &inprocExitError{code: -1, signal: signal}
 	}
 	if err := c.ctx.Err(); c.err == nil && err != nil {
 		// The worker finished, but the context ended before Wait: exec
@@ -860,6 +960,9 @@ type inprocDecoder[T any] struct {
 }
 
 func newInprocDecoder[T any](r io.Reader) *inprocDecoder[T] {
+	if k, ok := r.(inprocKeepReader); ok {
+		r = k.Reader // a stream of another worker set as Stdin
+	}
 	if end, ok := r.(*inprocReadEnd); ok {
 		return &inprocDecoder[T]{s: end.s}
 	}
@@ -888,6 +991,20 @@ func (d *inprocDecoder[T]) Decode(v *T) error {
 type inprocEmpty struct{}
 
 func (inprocEmpty) Read([]byte) (int, error) { return 0, io.EOF }
+func (inprocEmpty) Close() error             { return nil }
+
+// inprocDiscard is the standard output or error of a worker given none.
+type inprocDiscard struct{}
+
+func (inprocDiscard) Write(p []byte) (int, error) { return len(p), nil }
+func (inprocDiscard) Close() error                { return nil }
+
+// inprocKeepReader is the reader a parent set as a worker's Stdin. Closing
+// it closes nothing: a child that closed its standard input did not close
+// the reader its parent handed over.
+type inprocKeepReader struct{ io.Reader }
+
+func (inprocKeepReader) Close() error { return nil }
 
 // inprocLockedWriter serializes writes from workers to a writer the parent
 // handed over, which other workers may write to as well.
@@ -971,4 +1088,168 @@ func (b *inprocBuffer) bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf
+}
+
+// newFile is os.NewFile for the worker: descriptors 3 and up are the
+// worker's ends of its command's ExtraFiles, 0 to 2 its standard streams,
+// and any other a file whose reads and writes fail, as on a descriptor
+// the child did not have. For the process itself it is os.NewFile.
+func (p *inprocProc) newFile(fd uintptr, name string) *inprocFile {
+	if p.process {
+		return &inprocFile{name: name, f: os.NewFile(fd, name)}
+	}
+	switch fd {
+	case 0:
+		return &inprocFile{name: name, r: p.stdin, closeFn: func() { p.stdin.Close() }}
+	case 1:
+		return &inprocFile{name: name, w: p.stdout, closeFn: func() { p.stdout.Close() }}
+	case 2:
+		return &inprocFile{name: name, w: p.stderr, closeFn: func() { p.stderr.Close() }}
+	}
+	if i := fd - 3; fd >= 3 && i < uintptr(len(p.cmd.extra)) && p.cmd.extra[i] != nil {
+		return p.cmd.extra[i]
+	}
+	return &inprocFile{name: name}
+}
+
+// inprocFile stands for an *os.File of a pipe that the parent made with
+// os.Pipe to hand a worker in ExtraFiles, and for the file the worker
+// opened on that descriptor with os.NewFile:
+//
+//	r, w, err := os.Pipe()              =>  r, w, err := inprocPipe()
+//	cmd.ExtraFiles = []*os.File{w}      =>  cmd.ExtraFiles = []*inprocFile{w}
+//	f := os.NewFile(3, "status")        =>  f := proc.newFile(3, "status")
+//
+// Like a descriptor, each end is held by the parent and by the worker
+// separately: a reader sees EOF once every holder of the write end has
+// closed it, the worker's holds included, which end when it returns.
+// When the code runs as the process itself, it is the *os.File os.NewFile
+// returns.
+type inprocFile struct {
+	name    string
+	f       *os.File  // the process's own file
+	r       io.Reader // nil when not open for reading
+	w       io.Writer // nil when not open for writing
+	closeFn func()    // gives up this holder's end
+	pipe    *inprocPipeEnds
+	write   bool // which end of pipe
+
+	mu     sync.Mutex
+	closed bool
+}
+
+// inprocPipeEnds counts the holders of each end of a pipe made by
+// inprocPipe.
+type inprocPipeEnds struct {
+	s                *inprocStream
+	mu               sync.Mutex
+	readers, writers int
+}
+
+// inprocPipe stands for os.Pipe: a connected pair of files, reads from r
+// returning what is written to w.
+func inprocPipe() (r, w *inprocFile, err error) {
+	p := &inprocPipeEnds{s: newInprocStream()}
+	return p.end(false, "|0"), p.end(true, "|1"), nil
+}
+
+// end returns a new holder of one end of p.
+func (p *inprocPipeEnds) end(write bool, name string) *inprocFile {
+	f := &inprocFile{name: name, pipe: p, write: write}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if write {
+		p.writers++
+		f.w = &inprocWriteEnd{p.s}
+	} else {
+		p.readers++
+		f.r = &inprocReadEnd{p.s}
+	}
+	f.closeFn = func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if write {
+			if p.writers--; p.writers == 0 {
+				p.s.closeWrite(nil)
+			}
+		} else if p.readers--; p.readers == 0 {
+			p.s.closeRead(io.ErrClosedPipe)
+		}
+	}
+	return f
+}
+
+// dup returns another holder of the same end, as the child's descriptor
+// was a duplicate of the parent's.
+func (f *inprocFile) dup() (*inprocFile, error) {
+	f.mu.Lock()
+	closed := f.closed
+	f.mu.Unlock()
+	if closed {
+		return nil, os.ErrClosed
+	}
+	if f.pipe == nil {
+		return nil, errors.New("not a pipe made by inprocPipe")
+	}
+	return f.pipe.end(f.write, f.name), nil
+}
+
+// Name returns the name the file was made with.
+func (f *inprocFile) Name() string { return f.name }
+
+func (f *inprocFile) Read(b []byte) (int, error) {
+	if f.f != nil {
+		return f.f.Read(b)
+	}
+	if err := f.usable("read", f.r != nil); err != nil {
+		return 0, err
+	}
+	return f.r.Read(b)
+}
+
+func (f *inprocFile) Write(b []byte) (int, error) {
+	if f.f != nil {
+		return f.f.Write(b)
+	}
+	if err := f.usable("write", f.w != nil); err != nil {
+		return 0, err
+	}
+	return f.w.Write(b)
+}
+
+// usable returns the error an *os.File returns for op on a closed file or
+// a descriptor not open for op.
+func (f *inprocFile) usable(op string, open bool) error {
+	f.mu.Lock()
+	closed := f.closed
+	f.mu.Unlock()
+	switch {
+	case closed:
+		return &os.PathError{Op: op, Path: f.name, Err: os.ErrClosed}
+	case !open:
+		return &os.PathError{Op: op, Path: f.name, Err: errInprocBadFile}
+	}
+	return nil
+}
+
+// errInprocBadFile is the error of a descriptor the worker does not have.
+var errInprocBadFile = errors.New("bad file descriptor")
+
+// Close gives up this holder's end of the pipe.
+func (f *inprocFile) Close() error {
+	if f.f != nil {
+		return f.f.Close()
+	}
+	f.mu.Lock()
+	closed := f.closed
+	f.closed = true
+	f.mu.Unlock()
+	if closed {
+		return &os.PathError{Op: "close", Path: f.name, Err: os.ErrClosed}
+	}
+	if f.closeFn == nil {
+		return &os.PathError{Op: "close", Path: f.name, Err: errInprocBadFile}
+	}
+	f.closeFn()
+	return nil
 }
