@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
+	"sort"
 	"strings"
 )
 
@@ -12,44 +13,54 @@ import (
 const (
 	dropsPrivileges  = "drops privileges"
 	changesRoot      = "changes its root directory"
+	changesDir       = "changes its working directory"
+	setsUmask        = "sets its umask"
 	setsRlimits      = "sets resource limits"
+	handlesSignals   = "changes its signal handling"
 	entersNamespaces = "enters other namespaces"
 )
-
-// isolating lists the functions that isolate the process calling them, by
-// package path and name. A goroutine cannot do any of this for itself
-// alone: the credentials, root, limits and namespaces belong to the whole
-// process (or to a thread the scheduler shares among goroutines).
-var isolating = map[string]map[string]string{
-	"syscall": {
-		"Setuid": dropsPrivileges, "Setgid": dropsPrivileges,
-		"Setreuid": dropsPrivileges, "Setregid": dropsPrivileges,
-		"Setresuid": dropsPrivileges, "Setresgid": dropsPrivileges,
-		"Setgroups": dropsPrivileges,
-		"Chroot":    changesRoot,
-		"Setrlimit": setsRlimits,
-		"Unshare":   entersNamespaces,
-	},
-	"golang.org/x/sys/unix": {
-		"Setuid": dropsPrivileges, "Setgid": dropsPrivileges,
-		"Setreuid": dropsPrivileges, "Setregid": dropsPrivileges,
-		"Setresuid": dropsPrivileges, "Setresgid": dropsPrivileges,
-		"Setgroups": dropsPrivileges,
-		"Chroot":    changesRoot, "PivotRoot": changesRoot,
-		"Setrlimit": setsRlimits, "Prlimit": setsRlimits,
-		"Unshare": entersNamespaces, "Setns": entersNamespaces,
-	},
-}
 
 // Isolating returns what calling obj does that isolates the calling
 // process from its parent, worded to follow "the child" ("drops
 // privileges"), or "" when obj is no such function.
+//
+// The functions are those of the table of process-global state whose
+// kind a goroutine cannot have for itself alone: credentials, root and
+// working directory, umask, resource limits, signal handling and
+// namespaces. The rewriter refuses the same uses through that table, so
+// a child that check calls a boundary is never one rewrite converts, nor
+// the other way round. runtime.LockOSThread is no boundary: alone it only
+// pins a goroutine to its thread, and the namespace calls that make it
+// matter count by themselves.
 func Isolating(obj types.Object) string {
 	fn, ok := obj.(*types.Func)
 	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil {
 		return ""
 	}
-	return isolating[fn.Pkg().Path()][fn.Name()]
+	g, ok := processGlobals[fn.Pkg().Path()][fn.Name()]
+	if !ok {
+		return ""
+	}
+	switch g.kind {
+	case KindCreds:
+		return dropsPrivileges
+	case KindCwd:
+		if g.why == whyRoot {
+			return changesRoot
+		}
+		return changesDir
+	case KindUmask:
+		return setsUmask
+	case KindRlimit:
+		return setsRlimits
+	case KindSignals:
+		return handlesSignals
+	case KindThread:
+		if g.why == whyNamespace {
+			return entersNamespaces
+		}
+	}
+	return ""
 }
 
 // sysAttrs are the fields of syscall.SysProcAttr that isolate the child,
@@ -109,6 +120,15 @@ func (f *finder) attrBoundary(s *Spawn) string {
 	if set["Setsid"] && !f.waited(s) {
 		whys = append(whys, whySetsid)
 	}
+	if set[attrUnread] {
+		whys = append(whys, whyUnread)
+	}
+	for field := range set {
+		if field != attrUnread {
+			s.Attrs = append(s.Attrs, field)
+		}
+	}
+	sort.Strings(s.Attrs)
 	return strings.Join(whys, " and ")
 }
 
@@ -165,8 +185,15 @@ func (f *finder) attrFields(e ast.Expr, fn *ast.FuncDecl, set map[string]bool, d
 		}
 		return
 	}
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		f.attrResults(call, set, depth)
+		return
+	}
 	v, ok := objectOf(f.info, e).(*types.Var)
 	if !ok || depth == 0 || fn == nil || !f.isLocal(v, fn) {
+		if !f.isZero(e) && isNamed(derefType(f.info.TypeOf(e)), "syscall", "SysProcAttr") {
+			set[attrUnread] = true
+		}
 		return
 	}
 	if as, ok := f.assignments(v); ok {
@@ -177,6 +204,47 @@ func (f *finder) attrFields(e ast.Expr, fn *ast.FuncDecl, set map[string]bool, d
 		}
 	}
 	f.attrAssigns(v, set, func(x ast.Expr) bool { return refersTo(f.info, x, v) })
+}
+
+// attrUnread stands in the set of fields for attributes whose value the
+// analysis cannot read: a child started with them may be isolated.
+const attrUnread = "?"
+
+// whyUnread is the boundary of a child whose attributes cannot be read.
+const whyUnread = "is started with SysProcAttr values the analysis cannot read, which may isolate it"
+
+// attrResults adds to set the fields of the SysProcAttr values that a
+// function of the package returns, when call calls one; any other call
+// adds attrUnread:
+//
+//	cmd.SysProcAttr = jailAttr() // func jailAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Chroot: dir} }
+func (f *finder) attrResults(call *ast.CallExpr, set map[string]bool, depth int) {
+	decl := f.decls[callee(f.info, call)]
+	if decl == nil || decl.Body == nil || depth == 0 {
+		set[attrUnread] = true
+		return
+	}
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(n.Results) == 1 {
+				f.attrFields(n.Results[0], decl, set, depth-1)
+			} else {
+				set[attrUnread] = true // named results
+			}
+		}
+		return true
+	})
+}
+
+// derefType returns the element type of a pointer type, else t.
+func derefType(t types.Type) types.Type {
+	if p, ok := t.(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
 }
 
 // attrAssigns adds to set the SysProcAttr fields given a non-zero value
