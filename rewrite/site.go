@@ -203,6 +203,7 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	unchanged := func(format string, args ...any) *sitePlan {
 		p.level = Unchanged
 		p.reason = fmt.Sprintf(format, args...)
+		p.notes = nil // they tell of changes the rewrite no longer makes
 		return p
 	}
 
@@ -218,6 +219,9 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	}
 	if dep := dependency(x.pkg); dep != "" {
 		return unchanged("the spawn is in %s, a dependency, which the rewrite never changes", dep)
+	}
+	if why := boundary(s); why != "" {
+		return unchanged("%s", why)
 	}
 	if v := x.pkg.Module; v != nil && v.GoVersion != "" && versionLess(v.GoVersion, "1.21") {
 		return unchanged("the module's go directive is %s; the in-process runtime needs go 1.21 or later", v.GoVersion)
@@ -316,6 +320,27 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	p.level = TypedChannels
 	p.typed = typed
 	return p
+}
+
+// boundary returns why the child of s must stay a process, as check says
+// it, or "". The boundary comes from the same classification the
+// execworker analyzer reports: attributes that isolate the child, or role
+// code that does (setuid, chroot, chdir, umask, rlimits, signals,
+// namespaces). Attributes that isolate nothing still stop the rewrite: the
+// in-process command has no SysProcAttr to set them on.
+//
+// TODO(procmigrate): drop a SysProcAttr that only sets Setpgid, Foreground
+// or a Setsid the parent waits for; a goroutine needs none of them, but the
+// statements that set them must go too.
+func boundary(s *workers.Spawn) string {
+	if s.Kind == workers.StartBoundary {
+		return "keep as a process: the child " + s.Boundary
+	}
+	if len(s.Attrs) > 0 {
+		return fmt.Sprintf("the spawn sets SysProcAttr.%s, which isolates nothing but has no in-process equivalent; the rewrite does not drop such attributes yet",
+			strings.Join(s.Attrs, ", SysProcAttr."))
+	}
+	return ""
 }
 
 // firstGoStmt returns the first go statement in worker code.

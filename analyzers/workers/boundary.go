@@ -293,49 +293,109 @@ func (f *finder) isZero(e ast.Expr) bool {
 
 // waited reports whether the parent waits for the child of s anywhere:
 // Wait, Run, Output or CombinedOutput on its command, Wait on its
-// process, or syscall.Wait4 on the pid of syscall.ForkExec.
+// process, or syscall.Wait4 on the pid of syscall.ForkExec, in the
+// function that holds them or in a function of the package they are
+// handed to:
+//
+//	session.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+//	return send(session) // func send(cmd *exec.Cmd) error { ... cmd.Output() ... }
 func (f *finder) waited(s *Spawn) bool {
-	var (
-		holder = s.Cmd
-		found  bool
-	)
+	holder := s.Cmd
 	call, _ := s.At.(*ast.CallExpr)
 	if s.Form == FormStartProcess || s.Form == FormForkExec {
 		holder = f.assigned[call]
 	}
-	isHolder := func(e ast.Expr) bool {
-		if holder != nil {
-			return refersTo(f.info, e, holder)
-		}
-		return ast.Unparen(e) == s.At || compositeLit(e) == s.At // exec.Command(...).Run()
+	if holder != nil {
+		return f.waitsFor(holder, 2)
 	}
-	visit := func(n ast.Node) bool {
-		c, ok := n.(*ast.CallExpr)
-		if !ok || found {
-			return !found
+	// exec.Command(...).Run()
+	isAt := func(e ast.Expr) bool { return ast.Unparen(e) == s.At || compositeLit(e) == s.At }
+	return s.Func != nil && f.waitIn(s.Func, isAt)
+}
+
+// waitsFor reports whether code in the scope of holder, or in a function
+// of the package holder is handed to, depth calls deep, waits for the
+// child holder holds.
+func (f *finder) waitsFor(holder *types.Var, depth int) bool {
+	found := false
+	isHolder := func(e ast.Expr) bool { return refersTo(f.info, e, holder) }
+	handed := func(c *ast.CallExpr, i int) {
+		decl := f.decls[callee(f.info, c)]
+		if found || depth == 0 || decl == nil || decl.Body == nil || decl.Type.Params == nil {
+			return
 		}
-		fn := callee(f.info, c)
-		sel := selectorOf(c.Fun)
-		switch {
-		case isPkgFunc(fn, "syscall", "Wait4") || isPkgFunc(fn, "golang.org/x/sys/unix", "Wait4"):
-			found = len(c.Args) > 0 && isHolder(c.Args[0])
-		case sel == nil:
-		case isMethod(fn, "os", "Process", "Wait"):
-			inner := selectorOf(sel.X) // cmd.Process.Wait()
-			found = isHolder(sel.X) || inner != nil && isHolder(inner.X) && isField(objectOf(f.info, inner), "os/exec", "Cmd", "Process")
-		case isMethod(fn, "os/exec", "Cmd", "Wait"), isMethod(fn, "os/exec", "Cmd", "Run"),
-			isMethod(fn, "os/exec", "Cmd", "Output"), isMethod(fn, "os/exec", "Cmd", "CombinedOutput"):
-			found = isHolder(sel.X)
+		if p := paramAt(f.info, decl, i); p != nil {
+			found = f.waitsFor(p, depth-1)
+		}
+	}
+	f.inspect(holder, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if f.waitCall(n, isHolder, handed) {
+			found = true // handed may have found it too
 		}
 		return !found
-	}
-	switch {
-	case holder != nil:
-		f.inspect(holder, visit)
-	case s.Func != nil:
-		ast.Inspect(s.Func, visit)
-	}
+	})
 	return found
+}
+
+// waitIn reports whether code under n waits for the child that isHolder
+// accepts.
+func (f *finder) waitIn(n ast.Node, isHolder func(ast.Expr) bool) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		found = found || f.waitCall(n, isHolder, nil)
+		return !found
+	})
+	return found
+}
+
+// waitCall reports whether n is a call that waits for the child isHolder
+// accepts, calling handed with each call of a function that is handed the
+// holder as its i-th argument.
+func (f *finder) waitCall(n ast.Node, isHolder func(ast.Expr) bool, handed func(*ast.CallExpr, int)) bool {
+	c, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := callee(f.info, c)
+	sel := selectorOf(c.Fun)
+	switch {
+	case isPkgFunc(fn, "syscall", "Wait4") || isPkgFunc(fn, "golang.org/x/sys/unix", "Wait4"):
+		return len(c.Args) > 0 && isHolder(c.Args[0])
+	case sel != nil && isMethod(fn, "os", "Process", "Wait"):
+		inner := selectorOf(sel.X) // cmd.Process.Wait()
+		return isHolder(sel.X) || inner != nil && isHolder(inner.X) && isField(objectOf(f.info, inner), "os/exec", "Cmd", "Process")
+	case sel != nil && (isMethod(fn, "os/exec", "Cmd", "Wait") || isMethod(fn, "os/exec", "Cmd", "Run") ||
+		isMethod(fn, "os/exec", "Cmd", "Output") || isMethod(fn, "os/exec", "Cmd", "CombinedOutput")):
+		return isHolder(sel.X)
+	}
+	if handed != nil {
+		for i, arg := range c.Args {
+			if isHolder(arg) {
+				handed(c, i)
+			}
+		}
+	}
+	return false
+}
+
+// paramAt returns the i-th parameter of decl, or nil.
+func paramAt(info *types.Info, decl *ast.FuncDecl, i int) *types.Var {
+	for _, field := range decl.Type.Params.List {
+		for _, name := range field.Names {
+			if i == 0 {
+				v, _ := info.Defs[name].(*types.Var)
+				return v
+			}
+			i--
+		}
+		if len(field.Names) == 0 {
+			i--
+		}
+	}
+	return nil
 }
 
 // callGraph returns the calls of the package, built once.

@@ -109,7 +109,18 @@ func children(attrs func() *syscall.SysProcAttr) error {
 	if err := grouped.Run(); err != nil {
 		return err
 	}
+	// A session of its own, waited for by the function it is handed to.
+	session := exec.Command(exe, "grouped") // want `worker spawned with exec\.Command .* as role "grouped" served by copyStdin; a candidate to run as a goroutine`
+	session.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := runChild(session); err != nil {
+		return err
+	}
 	opaque := exec.Command(exe, "opaque") // want `keep as a process: .* as role "opaque" served by copyStdin; the child is started with SysProcAttr values the analysis cannot read, which may isolate it`
 	opaque.SysProcAttr = attrs()
 	return opaque.Run()
+}
+
+// runChild runs cmd to its end.
+func runChild(cmd *exec.Cmd) error {
+	return cmd.Run()
 }
