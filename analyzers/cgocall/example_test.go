@@ -232,7 +232,7 @@ func TestFixedCompiles(t *testing.T) {
 	t.Parallel()
 	migrate := migrateBinary(t)
 	remaining := map[string]int{
-		"worker":     2, // getenv and tmpnam(nil): no lock makes them safe
+		"worker":     3, // getenv, setlocale and tmpnam(nil): no lock makes them safe
 		"library":    1, // rand in a send statement
 		"goroutines": 1, // ctime assigned to _
 		"fixtm":      1, // kept: the pointer outlives the statement

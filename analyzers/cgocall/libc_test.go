@@ -90,3 +90,31 @@ func TestLibcTable(t *testing.T) {
 		t.Errorf("in the table but not in POSIX's list: %s", strings.Join(extra, " "))
 	}
 }
+
+// TestLibraryOf checks the attribution of C functions to libraries by the
+// headers that declare them, as real headers do, through macros.
+func TestLibraryOf(t *testing.T) {
+	l := &libSet{
+		names:  []string{"libz", "libbz2"},
+		linked: true,
+		headers: []header{
+			{"zlib.h", "ZEXTERN int ZEXPORT deflate OF((z_streamp strm, int flush));\nZEXTERN int ZEXPORT deflateEnd OF((z_streamp strm));"},
+			{"bzlib.h", "BZ_EXTERN int BZ_API(BZ2_bzCompress) (\n bz_stream* strm, int action );"},
+		},
+	}
+	for name, want := range map[string]string{
+		"deflate":        "libz",
+		"deflateEnd":     "libz",
+		"BZ2_bzCompress": "libbz2",
+		"deflateInit":    "", // no header names it whole
+		"inflate":        "",
+	} {
+		if got := l.of(name); got != want {
+			t.Errorf("of(%s) = %q, want %q", name, got, want)
+		}
+	}
+	headersOnly := &libSet{names: []string{"a.h", "b.h"}, headers: []header{{"a.h", "int a_f(void);"}, {"b.h", "int b_f(void);"}}}
+	if got := headersOnly.of("b_f"); got != "b.h" {
+		t.Errorf("of(b_f) = %q, want b.h", got)
+	}
+}
