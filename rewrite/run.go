@@ -66,15 +66,17 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	if len(m.Spawns) == 0 {
 		return nil, nil, nil // nothing spawns a worker here
 	}
+	var read *cgoRead
 	if usesCgo(pkg) {
-		src, err := cgoSource(ix, pkg)
+		src, r, err := cgoSourceSwitched(ix, pkg)
 		if err != nil {
 			return nil, nil, err
 		}
-		pkg = src
+		pkg, read = src, r
 		m = workers.Find(pkg.Syntax, pkg.TypesInfo, pkg.Types)
 	}
 	x := newPkgIndex(pkg)
+	x.cgo = read
 
 	// Plan each site.
 	var plans, convert []*sitePlan
@@ -99,7 +101,7 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	sites := make([]Site, 0, len(plans))
 	for _, p := range plans {
 		sites = append(sites, Site{
-			Pos:    x.fset.Position(p.spawn.Call.Pos()),
+			Pos:    x.position(p.spawn.Call.Pos()),
 			Role:   siteRole(p),
 			Level:  p.level,
 			Reason: p.reason,
@@ -210,7 +212,7 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		if p.proc != nil {
 			e.threadProc(p.proc)
 		}
-		e.serializeCgo(p.cgo)
+		e.serializeCgo(p.cgo, p.cgoSwitched)
 		e.convertSpawn(p)
 		if p.level == TypedChannels {
 			e.convertTyped(p)

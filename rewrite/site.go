@@ -31,6 +31,7 @@ type pkgIndex struct {
 	other   map[string]string             // names in files of other builds, to the file
 	calls   *workers.Calls
 	shared  []*sharedvar.Shared // what sharedvar finds, once asked for
+	cgo     *cgoRead            // how the files of a cgo package were read; nil for others
 }
 
 func newPkgIndex(pkg *packages.Package) *pkgIndex {
@@ -89,7 +90,7 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 // pos formats a position relative to the package directory, as the CLI
 // prints positions.
 func (x *pkgIndex) pos(p token.Pos) string {
-	position := x.fset.Position(p)
+	position := x.position(p)
 	return fmt.Sprintf("%s:%d:%d", filepath.Base(position.Filename), position.Line, position.Column)
 }
 
@@ -183,16 +184,17 @@ func (x *pkgIndex) enclosingFunc(n ast.Node) *ast.FuncDecl {
 
 // sitePlan is what the rewriter decided for one spawn site.
 type sitePlan struct {
-	spawn    *workers.Spawn
-	dispatch *workers.Dispatch
-	level    Level
-	reason   string
-	notes    []string
-	typed    []*typedStream // stdin and stdout, at TypedChannels
-	private  []*privateVar
-	shared   []*sharedVar // shared between the workers, made safe
-	proc     *procPlan
-	cgo      []*ast.FuncDecl // functions that hold the cgo lock
+	spawn       *workers.Spawn
+	dispatch    *workers.Dispatch
+	level       Level
+	reason      string
+	notes       []string
+	typed       []*typedStream // stdin and stdout, at TypedChannels
+	private     []*privateVar
+	shared      []*sharedVar // shared between the workers, made safe
+	proc        *procPlan
+	cgo         []*ast.FuncDecl // functions that hold the cgo lock
+	cgoSwitched []*ast.FuncDecl // functions whose C calls were switched to reentrant variants
 }
 
 // planSite decides how deep the spawn at s can be converted. Each check
@@ -295,11 +297,17 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	}
 
 	if importsC(x.files) {
-		locked, why := planCgo(x, d, reach)
+		locked, switched, why := planCgo(x, d, reach)
 		if why != "" {
 			return unchanged("%s", why)
 		}
-		p.cgo = locked
+		p.cgo, p.cgoSwitched = locked, switched
+		for _, fd := range switched {
+			for _, sw := range x.switchesIn(fd) {
+				title := strings.ToLower(sw.title[:1]) + sw.title[1:]
+				p.notes = append(p.notes, fmt.Sprintf("C.%s in %s now calls its reentrant variant and needs no lock, as cgocall's fix does: %s", sw.call, fd.Name.Name, title))
+			}
+		}
 		if len(locked) > 0 {
 			p.notes = append(p.notes, fmt.Sprintf("calls into C in %s now hold one package lock, as each %s process ran them alone; this costs parallelism",
 				strings.Join(funcNames(locked), ", "), s.Role))

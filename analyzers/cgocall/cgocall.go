@@ -73,19 +73,7 @@ func run(pass *analysis.Pass) (any, error) {
 	if len(entries) == 0 {
 		return nil, nil // nothing runs concurrently
 	}
-	files, code := loadCgoFiles(pass)
-	a := &cgoPass{
-		pass: pass,
-		// Built here rather than required from inspect.Analyzer: nearly
-		// every package bails out above, and a required inspector would be
-		// built for each of them and kept by the driver until the end of the
-		// run, a quarter of migrate check's live heap on std.
-		inspect: inspector.New(pass.Files),
-		calls:   workers.NewCalls(pass.Files, pass.TypesInfo),
-		files:   files,
-		code:    code,
-		libs:    newLibSet(code.units, packageDir(files)),
-	}
+	a := newCgoPass(pass)
 
 	// Find the calls, decide which are unsafe, fix what can be fixed.
 	a.sites = a.findSites(entries)
@@ -109,6 +97,23 @@ func run(pass *analysis.Pass) (any, error) {
 		pass.Report(d)
 	}
 	return nil, nil
+}
+
+// newCgoPass reads the package's C code and files as written.
+func newCgoPass(pass *analysis.Pass) *cgoPass {
+	files, code := loadCgoFiles(pass)
+	return &cgoPass{
+		pass: pass,
+		// Built here rather than required from inspect.Analyzer: nearly
+		// every package bails out before, and a required inspector would be
+		// built for each of them and kept by the driver until the end of the
+		// run, a quarter of migrate check's live heap on std.
+		inspect: inspector.New(pass.Files),
+		calls:   workers.NewCalls(pass.Files, pass.TypesInfo),
+		files:   files,
+		code:    code,
+		libs:    newLibSet(code.units, packageDir(files)),
+	}
 }
 
 // classify returns a finding for each unsafe call of sites: a call of a C

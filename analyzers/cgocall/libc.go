@@ -242,3 +242,20 @@ func isStdHeader(h string) bool {
 	}
 	return false
 }
+
+// processLibc are the functions of libcNames that are thread-safe but act
+// on the whole process: a worker that calls them changed only its own
+// process, and no lock or goroutine gives that back.
+var processLibc = setOf(`
+	abort atexit exit _Exit _exit fork execv execve execvp execl chdir umask
+	setsid setrlimit signal sigaction sigprocmask pthread_sigmask kill raise
+	alarm dlopen dlclose system
+	`)
+
+// ThreadSafe reports whether the C function name is a function of the C
+// library that POSIX requires to be thread-safe and that acts on nothing
+// of the whole process: goroutines may call it at once, as the threads of
+// one process may, with no lock (strlen, free, strtok_r).
+func ThreadSafe(name string) bool {
+	return libcNames[name] && !processLibc[name]
+}
