@@ -212,7 +212,7 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		if p.proc != nil {
 			e.threadProc(p.proc)
 		}
-		e.serializeCgo(p.cgo, p.cgoSwitched)
+		e.serializeCgo(p.cgo, p.switched)
 		e.convertSpawn(p)
 		if p.level == TypedChannels {
 			e.convertTyped(p)

@@ -184,17 +184,17 @@ func (x *pkgIndex) enclosingFunc(n ast.Node) *ast.FuncDecl {
 
 // sitePlan is what the rewriter decided for one spawn site.
 type sitePlan struct {
-	spawn       *workers.Spawn
-	dispatch    *workers.Dispatch
-	level       Level
-	reason      string
-	notes       []string
-	typed       []*typedStream // stdin and stdout, at TypedChannels
-	private     []*privateVar
-	shared      []*sharedVar // shared between the workers, made safe
-	proc        *procPlan
-	cgo         []*ast.FuncDecl // functions that hold the cgo lock
-	cgoSwitched []*ast.FuncDecl // functions whose C calls were switched to reentrant variants
+	spawn    *workers.Spawn
+	dispatch *workers.Dispatch
+	level    Level
+	reason   string
+	notes    []string
+	typed    []*typedStream // stdin and stdout, at TypedChannels
+	private  []*privateVar
+	shared   []*sharedVar // shared between the workers, made safe
+	proc     *procPlan
+	cgo      []*ast.FuncDecl // functions that hold the cgo lock
+	switched []*ast.FuncDecl // functions whose C calls were switched to reentrant variants
 }
 
 // planSite decides how deep the spawn at s can be converted. Each check
@@ -301,7 +301,7 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 		if why != "" {
 			return unchanged("%s", why)
 		}
-		p.cgo, p.cgoSwitched = locked, switched
+		p.cgo, p.switched = locked, switched
 		for _, fd := range switched {
 			for _, sw := range x.switchesIn(fd) {
 				title := strings.ToLower(sw.title[:1]) + sw.title[1:]
