@@ -22,15 +22,6 @@ type header struct {
 	text string
 }
 
-// headerDirs are where a header included with <> is looked for after the
-// -I directories of the package's #cgo CFLAGS.
-//
-// TODO(procmigrate): the compiler's own include directories (gcc's, for
-// omp.h) are not searched; a package that links several libraries and
-// includes a header only found there gets its calls reported as not
-// attributed.
-var headerDirs = []string{"/usr/local/include", "/usr/include"}
-
 // newLibSet returns the libraries of units, the C code of the package in
 // dir, with the headers their preambles include read where found.
 func newLibSet(units []*cUnit, dir string) *libSet {
@@ -53,7 +44,13 @@ func newLibSet(units []*cUnit, dir string) *libSet {
 			}
 		}
 	}
-	dirs = append(dirs, headerDirs...)
+	// Then where a header included with <> is found.
+	//
+	// TODO(procmigrate): the compiler's own include directories (gcc's, for
+	// omp.h) are not searched; a package that links several libraries and
+	// includes a header only found there gets its calls reported as not
+	// attributed.
+	dirs = append(dirs, "/usr/local/include", "/usr/include")
 	for _, u := range units {
 		for _, d := range u.directives {
 			kind, args := cgoDirective(d)
