@@ -196,10 +196,15 @@ func (f *finder) attrFields(e ast.Expr, fn *ast.FuncDecl, set map[string]bool, d
 		}
 		return
 	}
+	if fn.Type.Params != nil && fn.Type.Params.Pos() <= v.Pos() && v.Pos() < fn.Type.Params.End() {
+		set[attrUnread] = true // the caller's attributes
+	}
 	if as, ok := f.assignments(v); ok {
 		for _, a := range as {
 			if a.tuple < 0 {
 				f.attrFields(a.rhs, fn, set, depth-1)
+			} else {
+				set[attrUnread] = true // one of several results
 			}
 		}
 	}

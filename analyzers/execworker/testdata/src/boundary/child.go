@@ -115,6 +115,9 @@ func children(attrs func() *syscall.SysProcAttr) error {
 	if err := runChild(session); err != nil {
 		return err
 	}
+	if err := startWith(exe, jailAttr()); err != nil {
+		return err
+	}
 	opaque := exec.Command(exe, "opaque") // want `keep as a process: .* as role "opaque" served by copyStdin; the child is started with SysProcAttr values the analysis cannot read, which may isolate it`
 	opaque.SysProcAttr = attrs()
 	return opaque.Run()
@@ -122,5 +125,12 @@ func children(attrs func() *syscall.SysProcAttr) error {
 
 // runChild runs cmd to its end.
 func runChild(cmd *exec.Cmd) error {
+	return cmd.Run()
+}
+
+// startWith runs a child with the attributes its caller chose.
+func startWith(exe string, attr *syscall.SysProcAttr) error {
+	cmd := exec.Command(exe, "opaque") // want `keep as a process: .* as role "opaque" served by copyStdin; the child is started with SysProcAttr values the analysis cannot read, which may isolate it`
+	cmd.SysProcAttr = attr
 	return cmd.Run()
 }
