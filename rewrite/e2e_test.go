@@ -179,8 +179,9 @@ func commentTexts(t *testing.T, dir string) map[string]int {
 
 // TestCgoworkerEndToEnd migrates the cgo example, whose worker code calls
 // strtok and gmtime and a preamble function that formats into a static
-// buffer, and runs it with many workers under the race detector: the
-// functions that call into C are serialized, so the output is what the
+// buffer, and runs it with many workers under the race detector: strtok
+// and gmtime are switched to their reentrant variants and the function
+// that calls the preamble's is serialized, so the output is what the
 // original printed, and the statistics name every worker once.
 func TestCgoworkerEndToEnd(t *testing.T) {
 	if testing.Short() {
@@ -200,8 +201,14 @@ func TestCgoworkerEndToEnd(t *testing.T) {
 	if len(res.Sites) != 1 || res.Sites[0].Level == Unchanged {
 		t.Fatalf("sites = %+v, want one converted", res.Sites)
 	}
-	if notes := strings.Join(res.Sites[0].Notes, "\n"); !strings.Contains(notes, "calls into C in") {
+	notes := strings.Join(res.Sites[0].Notes, "\n")
+	if !strings.Contains(notes, "calls into C in") {
 		t.Errorf("notes do not say the C calls are serialized:\n%s", notes)
+	}
+	for _, call := range []string{"C.strtok", "C.gmtime"} {
+		if !strings.Contains(notes, call+" in ") || !strings.Contains(notes, "reentrant variant") {
+			t.Errorf("notes do not say %s was switched to its reentrant variant:\n%s", call, notes)
+		}
 	}
 	writeResult(t, res)
 

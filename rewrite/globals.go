@@ -26,7 +26,15 @@ type processWideUse struct {
 func findProcessWide(n ast.Node, info *types.Info, allowed map[*ast.Ident]bool) []processWideUse {
 	var uses []processWideUse
 	for _, u := range workers.GlobalUses(n, info, allowed) {
+		if isObj(u.Object, "runtime", "LockOSThread") {
+			continue // pins only the goroutine; the namespace calls that make it matter are refused themselves
+		}
 		uses = append(uses, processWideUse{u.Ident, u.Object, u.Why})
 	}
 	return uses
+}
+
+// isObj reports whether obj is the package-level object path.name.
+func isObj(obj types.Object, path, name string) bool {
+	return obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == path && obj.Name() == name
 }

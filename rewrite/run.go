@@ -67,23 +67,22 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	if len(m.Spawns) == 0 {
 		return nil, otherStartSites(pkg.Fset, m), nil // nothing to convert here
 	}
+	var read *cgoRead
 	if usesCgo(pkg) {
-		src, err := cgoSource(ix, pkg)
+		src, r, err := cgoSourceSwitched(ix, pkg)
 		if err != nil {
 			return nil, nil, err
 		}
-		pkg = src
+		pkg, read = src, r
 		m = findWorkers(pkg)
 	}
 	x := newPkgIndex(pkg)
+	x.cgo = read
 
 	// Plan each site.
 	var plans, convert []*sitePlan
 	for _, s := range m.Spawns {
 		p := planSite(mod, x, s)
-		if s.Boundary != "" {
-			p = &sitePlan{spawn: s, level: Unchanged, reason: keepReason(s)}
-		}
 		plans = append(plans, p)
 		if p.level > Unchanged {
 			convert = append(convert, p)
@@ -103,7 +102,7 @@ func rewritePackage(ix *exportIndex, mod *moduleIndex, pkg *packages.Package) ([
 	sites := make([]Site, 0, len(plans))
 	for _, p := range plans {
 		sites = append(sites, Site{
-			Pos:    x.fset.Position(p.spawn.Call.Pos()),
+			Pos:    x.position(p.spawn.Call.Pos()),
 			Role:   siteRole(p),
 			Level:  p.level,
 			Reason: p.reason,
@@ -282,7 +281,7 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		if p.proc != nil {
 			e.threadProc(p.proc)
 		}
-		e.serializeCgo(p.cgo)
+		e.serializeCgo(p.cgo, p.switched)
 		e.convertSpawn(p)
 		e.convertExtraFiles(p.extra)
 		if p.level == TypedChannels {

@@ -31,6 +31,7 @@ type pkgIndex struct {
 	other   map[string]string             // names in files of other builds, to the file
 	calls   *workers.Calls
 	shared  []*sharedvar.Shared // what sharedvar finds, once asked for
+	cgo     *cgoRead            // how the files of a cgo package were read; nil for others
 }
 
 func newPkgIndex(pkg *packages.Package) *pkgIndex {
@@ -89,7 +90,7 @@ func newPkgIndex(pkg *packages.Package) *pkgIndex {
 // pos formats a position relative to the package directory, as the CLI
 // prints positions.
 func (x *pkgIndex) pos(p token.Pos) string {
-	position := x.fset.Position(p)
+	position := x.position(p)
 	return fmt.Sprintf("%s:%d:%d", filepath.Base(position.Filename), position.Line, position.Column)
 }
 
@@ -194,6 +195,7 @@ type sitePlan struct {
 	proc     *procPlan
 	cgo      []*ast.FuncDecl // functions that hold the cgo lock
 	extra    *extraFiles     // the worker's ExtraFiles, nil if none
+	switched []*ast.FuncDecl // functions whose C calls were switched to reentrant variants
 }
 
 // planSite decides how deep the spawn at s can be converted. Each check
@@ -204,6 +206,7 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	unchanged := func(format string, args ...any) *sitePlan {
 		p.level = Unchanged
 		p.reason = fmt.Sprintf(format, args...)
+		p.notes = nil // they tell of changes the rewrite no longer makes
 		return p
 	}
 
@@ -219,6 +222,9 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	}
 	if dep := dependency(x.pkg); dep != "" {
 		return unchanged("the spawn is in %s, a dependency, which the rewrite never changes", dep)
+	}
+	if why := boundary(s); why != "" {
+		return unchanged("%s", why)
 	}
 	if v := x.pkg.Module; v != nil && v.GoVersion != "" && versionLess(v.GoVersion, "1.21") {
 		return unchanged("the module's go directive is %s; the in-process runtime needs go 1.21 or later", v.GoVersion)
@@ -292,11 +298,17 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	}
 
 	if importsC(x.files) {
-		locked, why := planCgo(x, d, reach)
+		locked, switched, why := planCgo(x, d, reach)
 		if why != "" {
 			return unchanged("%s", why)
 		}
-		p.cgo = locked
+		p.cgo, p.switched = locked, switched
+		for _, fd := range switched {
+			for _, sw := range x.switchesIn(fd) {
+				title := strings.ToLower(sw.title[:1]) + sw.title[1:]
+				p.notes = append(p.notes, fmt.Sprintf("C.%s in %s now calls its reentrant variant and needs no lock, as cgocall's fix does: %s", sw.call, fd.Name.Name, title))
+			}
+		}
 		if len(locked) > 0 {
 			p.notes = append(p.notes, fmt.Sprintf("calls into C in %s now hold one package lock, as each %s process ran them alone; this costs parallelism",
 				strings.Join(funcNames(locked), ", "), s.Role))
@@ -323,6 +335,27 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 	p.level = TypedChannels
 	p.typed = typed
 	return p
+}
+
+// boundary returns why the child of s must stay a process, as check says
+// it, or "". The boundary comes from the same classification the
+// execworker analyzer reports: attributes that isolate the child, or role
+// code that does (setuid, chroot, chdir, umask, rlimits, signals,
+// namespaces). Attributes that isolate nothing still stop the rewrite: the
+// in-process command has no SysProcAttr to set them on.
+//
+// TODO(procmigrate): drop a SysProcAttr that only sets Setpgid, Foreground
+// or a Setsid the parent waits for; a goroutine needs none of them, but the
+// statements that set them must go too.
+func boundary(s *workers.Spawn) string {
+	if s.Kind == workers.StartBoundary {
+		return keepReason(s)
+	}
+	if len(s.Attrs) > 0 {
+		return fmt.Sprintf("the spawn sets SysProcAttr.%s, which isolates nothing but has no in-process equivalent; the rewrite does not drop such attributes yet",
+			strings.Join(s.Attrs, ", SysProcAttr."))
+	}
+	return ""
 }
 
 // firstGoStmt returns the first go statement in worker code.

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"go/types"
+	"path/filepath"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -37,8 +38,8 @@ type cgoPass struct {
 	calls   *workers.Calls
 	files   []*cgoFile
 	code    *cCode
-	libs    []string // libraries other than libc the C code uses
-	sites   []*site  // the C calls of worker and goroutine code
+	libs    *libSet // libraries other than libc the C code uses
+	sites   []*site // the C calls of worker and goroutine code
 }
 
 // finding is one diagnostic before it is reported.
@@ -72,19 +73,7 @@ func run(pass *analysis.Pass) (any, error) {
 	if len(entries) == 0 {
 		return nil, nil // nothing runs concurrently
 	}
-	files, code := loadCgoFiles(pass)
-	a := &cgoPass{
-		pass: pass,
-		// Built here rather than required from inspect.Analyzer: nearly
-		// every package bails out above, and a required inspector would be
-		// built for each of them and kept by the driver until the end of the
-		// run, a quarter of migrate check's live heap on std.
-		inspect: inspector.New(pass.Files),
-		calls:   workers.NewCalls(pass.Files, pass.TypesInfo),
-		files:   files,
-		code:    code,
-		libs:    libraries(code.units),
-	}
+	a := newCgoPass(pass)
 
 	// Find the calls, decide which are unsafe, fix what can be fixed.
 	a.sites = a.findSites(entries)
@@ -110,6 +99,23 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
+// newCgoPass reads the package's C code and files as written.
+func newCgoPass(pass *analysis.Pass) *cgoPass {
+	files, code := loadCgoFiles(pass)
+	return &cgoPass{
+		pass: pass,
+		// Built here rather than required from inspect.Analyzer: nearly
+		// every package bails out before, and a required inspector would be
+		// built for each of them and kept by the driver until the end of the
+		// run, a quarter of migrate check's live heap on std.
+		inspect: inspector.New(pass.Files),
+		calls:   workers.NewCalls(pass.Files, pass.TypesInfo),
+		files:   files,
+		code:    code,
+		libs:    newLibSet(code.units, packageDir(files)),
+	}
+}
+
 // classify returns a finding for each unsafe call of sites: a call of a C
 // function of the package that keeps state, of a libc function POSIX does
 // not require to be thread-safe, and, in worker code, one finding for the
@@ -118,7 +124,8 @@ func (a *cgoPass) classify(sites []*site) []*finding {
 	var (
 		findings []*finding
 		folded   = make(map[*site]bool) // continuations of a strtok loop
-		library  []*site                // calls into other libraries from worker code
+		library  = make(map[string][]*site)
+		libOrder []string // libraries in the order of their first call
 	)
 	for _, s := range sites {
 		if folded[s] {
@@ -140,11 +147,15 @@ func (a *cgoPass) classify(sites []*site) []*finding {
 			continue
 		}
 		if a.isLibraryCall(s) {
-			library = append(library, s)
+			lib := a.libs.of(s.name) // "" when it cannot be told
+			if library[lib] == nil {
+				libOrder = append(libOrder, lib)
+			}
+			library[lib] = append(library[lib], s)
 		}
 	}
-	if len(library) > 0 {
-		findings = append(findings, a.libraryFinding(library))
+	for _, lib := range libOrder {
+		findings = append(findings, a.libraryFinding(lib, library[lib]))
 	}
 	return findings
 }
@@ -216,29 +227,53 @@ func (a *cgoPass) libcFinding(s *site) (*finding, bool) {
 // isLibraryCall reports whether s, in worker code, calls a function of a
 // library other than libc that the package uses.
 func (a *cgoPass) isLibraryCall(s *site) bool {
-	return s.entry.Kind == workers.WorkerEntry && len(a.libs) > 0 && !libcNames[s.name]
+	return s.entry.Kind == workers.WorkerEntry && len(a.libs.names) > 0 && !libcNames[s.name]
 }
 
-// libraryFinding reports the calls into the package's other libraries
-// from worker code once, at the first: nothing says whether a library is
-// thread-safe, and most programs that link one call it in many places.
-func (a *cgoPass) libraryFinding(sites []*site) *finding {
+// libraryFinding reports the calls into one of the package's other
+// libraries from worker code once, at the first: nothing says whether a
+// library is thread-safe, and most programs that link one call it in
+// many places. lib is "" for the calls that cannot be told apart between
+// the libraries, which get no fix: a lock of one library would not keep
+// out the calls into the other.
+func (a *cgoPass) libraryFinding(lib string, sites []*site) *finding {
 	var (
-		s   = sites[0]
-		lib = orList(a.libs)
-		msg = fmt.Sprintf("%s calls C.%s from %s, which may not be thread-safe once the workers share one process",
-			a.who(s.entry), s.name, lib)
+		s     = sites[0]
+		what  = lib
+		count = ""
 	)
 	if len(sites) > 1 {
-		msg += fmt.Sprintf(" (%d calls into it from worker code)", len(sites))
+		count = fmt.Sprintf(" (%d calls into it from worker code)", len(sites))
+	}
+	if lib == "" {
+		what = orList(a.libs.names)
+		if len(sites) > 1 {
+			count = fmt.Sprintf(" (%d such calls from worker code)", len(sites))
+		}
+		return &finding{
+			site: s,
+			message: fmt.Sprintf("%s calls C.%s, which no header of %s is found to declare, so which library it is in is not known; it may not be thread-safe once the workers share one process%s",
+				a.who(s.entry), s.name, what, count),
+			covers: sites,
+			also:   "another such call",
+		}
 	}
 	return &finding{
-		site:    s,
-		message: msg,
-		lock:    lock{key: mutexBase(a.libs[0]), what: lib},
-		covers:  sites,
-		also:    "another call into " + lib,
+		site: s,
+		message: fmt.Sprintf("%s calls C.%s from %s, which may not be thread-safe once the workers share one process%s",
+			a.who(s.entry), s.name, lib, count),
+		lock:   lock{key: mutexBase(lib), what: lib},
+		covers: sites,
+		also:   "another call into " + lib,
 	}
+}
+
+// packageDir returns the directory of the package's files as written.
+func packageDir(files []*cgoFile) string {
+	if len(files) == 0 {
+		return ""
+	}
+	return filepath.Dir(files[0].name)
 }
 
 // imports reports whether pkg imports path directly.

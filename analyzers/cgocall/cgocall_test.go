@@ -41,7 +41,7 @@ func Test(t *testing.T) {
 	needCgo(t)
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), cgocall.Analyzer,
 		// Workers and goroutines calling unsafe C.
-		"worker", "library", "goroutines",
+		"worker", "library", "twolibs", "goroutines",
 		// Fixes: reentrant variants, locks, names taken, a lock declared.
 		"fixtm", "fixstrtok", "fixlock", "fixname", "fixreuse",
 		// Safe calls only; a call under //nolint.

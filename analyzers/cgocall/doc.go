@@ -38,7 +38,10 @@
 //     the preamble names (#cgo LDFLAGS: -lfoo, #cgo pkg-config: foo, or an
 //     #include of a header outside the C library): nothing says whether
 //     that library is thread-safe, so its calls are reported once per
-//     package, at the first.
+//     library, at the first. A call belongs to the one library named, or,
+//     when there are several, to the library of the first included header
+//     that names the function; a call no header tells is reported as such,
+//     once, with no fix.
 //
 // C functions that only read constants, thread-local or atomic variables,
 // or that take a lock, are not reported, nor are calls made while the

@@ -127,13 +127,19 @@ func wantLines(t *testing.T) []string {
 // TestExampleRuns builds the example and runs it with many workers: its
 // output is that of one worker. Then it applies the fixes with go fix and
 // migrate as its tool, and checks that the fixed program builds, prints
-// the same, and is left with the one finding that has no fix.
+// the same, and is left with the one finding that has no fix. Under the
+// race detector the programs are built with it too, so that the fixed
+// program's Go side runs its many workers under it.
 func TestExampleRuns(t *testing.T) {
-	needSubprocesses(t)
+	needCgo(t)
 	t.Parallel()
+	build := []string{"build"}
+	if raceEnabled {
+		build = append(build, "-race")
+	}
 	tmp := t.TempDir()
 	prog := filepath.Join(tmp, "cgoworker")
-	if _, stderr, code := run(t, exampleDir, "go", "build", "-o", prog, "."); code != 0 {
+	if _, stderr, code := run(t, exampleDir, "go", append(build, "-o", prog, ".")...); code != 0 {
 		t.Fatalf("go build: exit %d\n%s", code, stderr)
 	}
 	many, stderr, code := run(t, exampleDir, prog, "-workers", "16", "-records", "300")
@@ -178,7 +184,7 @@ func TestExampleRuns(t *testing.T) {
 		}
 	}
 	fixedProg := filepath.Join(tmp, "cgoworker-fixed")
-	if _, stderr, code := run(t, fixed, "go", "build", "-o", fixedProg, "."); code != 0 {
+	if _, stderr, code := run(t, fixed, "go", append(build, "-o", fixedProg, ".")...); code != 0 {
 		t.Fatalf("go build of the fixed example: exit %d\n%s", code, stderr)
 	}
 	if out, stderr, code := run(t, fixed, fixedProg, "-workers", "16", "-records", "300"); code != 0 || out != one {
@@ -232,7 +238,7 @@ func TestFixedCompiles(t *testing.T) {
 	t.Parallel()
 	migrate := migrateBinary(t)
 	remaining := map[string]int{
-		"worker":     2, // getenv and tmpnam(nil): no lock makes them safe
+		"worker":     3, // getenv, setlocale and tmpnam(nil): no lock makes them safe
 		"library":    1, // rand in a send statement
 		"goroutines": 1, // ctime assigned to _
 		"fixtm":      1, // kept: the pointer outlives the statement

@@ -105,6 +105,8 @@ var libc = map[string]libcFunc{
 	"localeconv":       {nullArg: -1},
 	"localtime":        {alt: "localtime_r", nullArg: -1, copyable: true},
 	"lrand48":          {alt: "nrand48 with a state per goroutine", state: stateCall, nullArg: -1},
+	"mblen":            {alt: "mbrlen with a local mbstate_t", state: stateCall, nullArg: -1},
+	"mbtowc":           {alt: "mbrtowc with a local mbstate_t", state: stateCall, nullArg: -1},
 	"mrand48":          {alt: "jrand48 with a state per goroutine", state: stateCall, nullArg: -1},
 	"nftw":             {alt: "filepath.WalkDir in Go", state: stateProcess, nullArg: -1},
 	"nl_langinfo":      {alt: "nl_langinfo_l", nullArg: -1},
@@ -118,6 +120,7 @@ var libc = map[string]libcFunc{
 	"setenv":           {alt: "setting the environment before the workers start", state: stateProcess, nullArg: -1},
 	"setgrent":         {state: stateSequence, nullArg: -1},
 	"setkey":           {state: stateSequence, nullArg: -1},
+	"setlocale":        {alt: "uselocale with a locale from newlocale, which changes only the calling thread's", state: stateProcess, nullArg: -1},
 	"setpwent":         {state: stateSequence, nullArg: -1},
 	"setutxent":        {state: stateSequence, nullArg: -1},
 	"strerror":         {alt: "strerror_r", nullArg: -1},
@@ -152,7 +155,7 @@ var libc = map[string]libcFunc{
 // that also links a library, is reported as a call into that library.
 var libcNames = setOf(`
 	abort abs atexit atof atoi atol atoll bsearch calloc div exit _Exit free
-	labs ldiv llabs lldiv malloc mblen mbstowcs mbtowc qsort realloc srand
+	labs ldiv llabs lldiv malloc mbstowcs qsort realloc srand
 	strtod strtof strtol strtold strtoll strtoul strtoull aligned_alloc
 	posix_memalign mkstemp mkdtemp realpath random srandom erand48 nrand48
 	jrand48 srand48 seed48 lcong48 rand_r reallocarray arc4random getrandom
@@ -196,7 +199,7 @@ var libcNames = setOf(`
 	poll select epoll_create1 epoll_ctl epoll_wait
 	mmap munmap mprotect msync madvise mlock munlock
 	wcslen wcscpy wcsncpy wcscmp wcscat wmemcpy wmemset mbsinit btowc wctob
-	setlocale newlocale uselocale freelocale duplocale
+	newlocale uselocale freelocale duplocale
 	dlopen dlsym dlclose dladdr
 	getpwnam_r getpwuid_r getgrnam_r getgrgid_r getlogin_r ttyname_r
 	ptsname_r crypt_r hcreate_r hsearch_r hdestroy_r
@@ -238,4 +241,21 @@ func isStdHeader(h string) bool {
 		}
 	}
 	return false
+}
+
+// processLibc are the functions of libcNames that are thread-safe but act
+// on the whole process: a worker that calls them changed only its own
+// process, and no lock or goroutine gives that back.
+var processLibc = setOf(`
+	abort atexit exit _Exit _exit fork execv execve execvp execl chdir umask
+	setsid setrlimit signal sigaction sigprocmask pthread_sigmask kill raise
+	alarm dlopen dlclose system
+	`)
+
+// ThreadSafe reports whether the C function name is a function of the C
+// library that POSIX requires to be thread-safe and that acts on nothing
+// of the whole process: goroutines may call it at once, as the threads of
+// one process may, with no lock (strlen, free, strtok_r).
+func ThreadSafe(name string) bool {
+	return libcNames[name] && !processLibc[name]
 }

@@ -36,8 +36,7 @@ func (f *Isolates) String() string { return "isolates: " + f.Reason }
 // reads the facts of the packages it calls.
 //
 // Packages that cannot reach an isolating call are skipped: those that
-// import neither syscall nor golang.org/x/sys/unix nor a package with
-// such facts. So are the standard library, whose isolating functions
+// use no isolating function and import no package with such facts. So are the standard library, whose isolating functions
 // workers.Isolating lists already, and package main, which no package
 // imports.
 func exportFacts(pass *analysis.Pass, isolation func(*types.Func) string) {
@@ -57,15 +56,17 @@ func exportFacts(pass *analysis.Pass, isolation func(*types.Func) string) {
 	}
 }
 
-// mayIsolate reports whether the package imports a package whose
-// functions can isolate a process: syscall, golang.org/x/sys/unix, or one
-// with Isolates facts.
+// mayIsolate reports whether the package uses a function that can
+// isolate a process (workers.Isolating), or imports a package with
+// Isolates facts.
 func mayIsolate(pass *analysis.Pass) bool {
-	direct := make(map[*types.Package]bool)
-	for _, imp := range pass.Pkg.Imports() {
-		if p := imp.Path(); p == "syscall" || p == "golang.org/x/sys/unix" {
+	for _, obj := range pass.TypesInfo.Uses {
+		if workers.Isolating(obj) != "" {
 			return true
 		}
+	}
+	direct := make(map[*types.Package]bool)
+	for _, imp := range pass.Pkg.Imports() {
 		direct[imp] = true
 	}
 	for _, f := range pass.AllObjectFacts() {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
+	"sort"
 	"strings"
 )
 
@@ -12,44 +13,54 @@ import (
 const (
 	dropsPrivileges  = "drops privileges"
 	changesRoot      = "changes its root directory"
+	changesDir       = "changes its working directory"
+	setsUmask        = "sets its umask"
 	setsRlimits      = "sets resource limits"
+	handlesSignals   = "changes its signal handling"
 	entersNamespaces = "enters other namespaces"
 )
-
-// isolating lists the functions that isolate the process calling them, by
-// package path and name. A goroutine cannot do any of this for itself
-// alone: the credentials, root, limits and namespaces belong to the whole
-// process (or to a thread the scheduler shares among goroutines).
-var isolating = map[string]map[string]string{
-	"syscall": {
-		"Setuid": dropsPrivileges, "Setgid": dropsPrivileges,
-		"Setreuid": dropsPrivileges, "Setregid": dropsPrivileges,
-		"Setresuid": dropsPrivileges, "Setresgid": dropsPrivileges,
-		"Setgroups": dropsPrivileges,
-		"Chroot":    changesRoot,
-		"Setrlimit": setsRlimits,
-		"Unshare":   entersNamespaces,
-	},
-	"golang.org/x/sys/unix": {
-		"Setuid": dropsPrivileges, "Setgid": dropsPrivileges,
-		"Setreuid": dropsPrivileges, "Setregid": dropsPrivileges,
-		"Setresuid": dropsPrivileges, "Setresgid": dropsPrivileges,
-		"Setgroups": dropsPrivileges,
-		"Chroot":    changesRoot, "PivotRoot": changesRoot,
-		"Setrlimit": setsRlimits, "Prlimit": setsRlimits,
-		"Unshare": entersNamespaces, "Setns": entersNamespaces,
-	},
-}
 
 // Isolating returns what calling obj does that isolates the calling
 // process from its parent, worded to follow "the child" ("drops
 // privileges"), or "" when obj is no such function.
+//
+// The functions are those of the table of process-global state whose
+// kind a goroutine cannot have for itself alone: credentials, root and
+// working directory, umask, resource limits, signal handling and
+// namespaces. The rewriter refuses the same uses through that table, so
+// a child that check calls a boundary is never one rewrite converts, nor
+// the other way round. runtime.LockOSThread is no boundary: alone it only
+// pins a goroutine to its thread, and the namespace calls that make it
+// matter count by themselves.
 func Isolating(obj types.Object) string {
 	fn, ok := obj.(*types.Func)
 	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil {
 		return ""
 	}
-	return isolating[fn.Pkg().Path()][fn.Name()]
+	g, ok := processGlobals[fn.Pkg().Path()][fn.Name()]
+	if !ok {
+		return ""
+	}
+	switch g.kind {
+	case KindCreds:
+		return dropsPrivileges
+	case KindCwd:
+		if g.why == whyRoot {
+			return changesRoot
+		}
+		return changesDir
+	case KindUmask:
+		return setsUmask
+	case KindRlimit:
+		return setsRlimits
+	case KindSignals:
+		return handlesSignals
+	case KindThread:
+		if g.why == whyNamespace {
+			return entersNamespaces
+		}
+	}
+	return ""
 }
 
 // sysAttrs are the fields of syscall.SysProcAttr that isolate the child,
@@ -109,6 +120,15 @@ func (f *finder) attrBoundary(s *Spawn) string {
 	if set["Setsid"] && !f.waited(s) {
 		whys = append(whys, whySetsid)
 	}
+	if set[attrUnread] {
+		whys = append(whys, whyUnread)
+	}
+	for field := range set {
+		if field != attrUnread {
+			s.Attrs = append(s.Attrs, field)
+		}
+	}
+	sort.Strings(s.Attrs)
 	return strings.Join(whys, " and ")
 }
 
@@ -165,18 +185,71 @@ func (f *finder) attrFields(e ast.Expr, fn *ast.FuncDecl, set map[string]bool, d
 		}
 		return
 	}
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		f.attrResults(call, set, depth)
+		return
+	}
 	v, ok := objectOf(f.info, e).(*types.Var)
 	if !ok || depth == 0 || fn == nil || !f.isLocal(v, fn) {
+		if !f.isZero(e) && isNamed(derefType(f.info.TypeOf(e)), "syscall", "SysProcAttr") {
+			set[attrUnread] = true
+		}
 		return
+	}
+	if fn.Type.Params != nil && fn.Type.Params.Pos() <= v.Pos() && v.Pos() < fn.Type.Params.End() {
+		set[attrUnread] = true // the caller's attributes
 	}
 	if as, ok := f.assignments(v); ok {
 		for _, a := range as {
 			if a.tuple < 0 {
 				f.attrFields(a.rhs, fn, set, depth-1)
+			} else {
+				set[attrUnread] = true // one of several results
 			}
 		}
 	}
 	f.attrAssigns(v, set, func(x ast.Expr) bool { return refersTo(f.info, x, v) })
+}
+
+// attrUnread stands in the set of fields for attributes whose value the
+// analysis cannot read: a child started with them may be isolated.
+const attrUnread = "?"
+
+// whyUnread is the boundary of a child whose attributes cannot be read.
+const whyUnread = "is started with SysProcAttr values the analysis cannot read, which may isolate it"
+
+// attrResults adds to set the fields of the SysProcAttr values that a
+// function of the package returns, when call calls one; any other call
+// adds attrUnread:
+//
+//	cmd.SysProcAttr = jailAttr() // func jailAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Chroot: dir} }
+func (f *finder) attrResults(call *ast.CallExpr, set map[string]bool, depth int) {
+	decl := f.decls[callee(f.info, call)]
+	if decl == nil || decl.Body == nil || depth == 0 {
+		set[attrUnread] = true
+		return
+	}
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(n.Results) == 1 {
+				f.attrFields(n.Results[0], decl, set, depth-1)
+			} else {
+				set[attrUnread] = true // named results
+			}
+		}
+		return true
+	})
+}
+
+// derefType returns the element type of a pointer type, else t.
+func derefType(t types.Type) types.Type {
+	if p, ok := t.(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
 }
 
 // attrAssigns adds to set the SysProcAttr fields given a non-zero value
@@ -225,49 +298,109 @@ func (f *finder) isZero(e ast.Expr) bool {
 
 // waited reports whether the parent waits for the child of s anywhere:
 // Wait, Run, Output or CombinedOutput on its command, Wait on its
-// process, or syscall.Wait4 on the pid of syscall.ForkExec.
+// process, or syscall.Wait4 on the pid of syscall.ForkExec, in the
+// function that holds them or in a function of the package they are
+// handed to:
+//
+//	session.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+//	return send(session) // func send(cmd *exec.Cmd) error { ... cmd.Output() ... }
 func (f *finder) waited(s *Spawn) bool {
-	var (
-		holder = s.Cmd
-		found  bool
-	)
+	holder := s.Cmd
 	call, _ := s.At.(*ast.CallExpr)
 	if s.Form == FormStartProcess || s.Form == FormForkExec {
 		holder = f.assigned[call]
 	}
-	isHolder := func(e ast.Expr) bool {
-		if holder != nil {
-			return refersTo(f.info, e, holder)
-		}
-		return ast.Unparen(e) == s.At || compositeLit(e) == s.At // exec.Command(...).Run()
+	if holder != nil {
+		return f.waitsFor(holder, 2)
 	}
-	visit := func(n ast.Node) bool {
-		c, ok := n.(*ast.CallExpr)
-		if !ok || found {
-			return !found
+	// exec.Command(...).Run()
+	isAt := func(e ast.Expr) bool { return ast.Unparen(e) == s.At || compositeLit(e) == s.At }
+	return s.Func != nil && f.waitIn(s.Func, isAt)
+}
+
+// waitsFor reports whether code in the scope of holder, or in a function
+// of the package holder is handed to, depth calls deep, waits for the
+// child holder holds.
+func (f *finder) waitsFor(holder *types.Var, depth int) bool {
+	found := false
+	isHolder := func(e ast.Expr) bool { return refersTo(f.info, e, holder) }
+	handed := func(c *ast.CallExpr, i int) {
+		decl := f.decls[callee(f.info, c)]
+		if found || depth == 0 || decl == nil || decl.Body == nil || decl.Type.Params == nil {
+			return
 		}
-		fn := callee(f.info, c)
-		sel := selectorOf(c.Fun)
-		switch {
-		case isPkgFunc(fn, "syscall", "Wait4") || isPkgFunc(fn, "golang.org/x/sys/unix", "Wait4"):
-			found = len(c.Args) > 0 && isHolder(c.Args[0])
-		case sel == nil:
-		case isMethod(fn, "os", "Process", "Wait"):
-			inner := selectorOf(sel.X) // cmd.Process.Wait()
-			found = isHolder(sel.X) || inner != nil && isHolder(inner.X) && isField(objectOf(f.info, inner), "os/exec", "Cmd", "Process")
-		case isMethod(fn, "os/exec", "Cmd", "Wait"), isMethod(fn, "os/exec", "Cmd", "Run"),
-			isMethod(fn, "os/exec", "Cmd", "Output"), isMethod(fn, "os/exec", "Cmd", "CombinedOutput"):
-			found = isHolder(sel.X)
+		if p := paramAt(f.info, decl, i); p != nil {
+			found = f.waitsFor(p, depth-1)
+		}
+	}
+	f.inspect(holder, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if f.waitCall(n, isHolder, handed) {
+			found = true // handed may have found it too
 		}
 		return !found
-	}
-	switch {
-	case holder != nil:
-		f.inspect(holder, visit)
-	case s.Func != nil:
-		ast.Inspect(s.Func, visit)
-	}
+	})
 	return found
+}
+
+// waitIn reports whether code under n waits for the child that isHolder
+// accepts.
+func (f *finder) waitIn(n ast.Node, isHolder func(ast.Expr) bool) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		found = found || f.waitCall(n, isHolder, nil)
+		return !found
+	})
+	return found
+}
+
+// waitCall reports whether n is a call that waits for the child isHolder
+// accepts, calling handed with each call of a function that is handed the
+// holder as its i-th argument.
+func (f *finder) waitCall(n ast.Node, isHolder func(ast.Expr) bool, handed func(*ast.CallExpr, int)) bool {
+	c, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := callee(f.info, c)
+	sel := selectorOf(c.Fun)
+	switch {
+	case isPkgFunc(fn, "syscall", "Wait4") || isPkgFunc(fn, "golang.org/x/sys/unix", "Wait4"):
+		return len(c.Args) > 0 && isHolder(c.Args[0])
+	case sel != nil && isMethod(fn, "os", "Process", "Wait"):
+		inner := selectorOf(sel.X) // cmd.Process.Wait()
+		return isHolder(sel.X) || inner != nil && isHolder(inner.X) && isField(objectOf(f.info, inner), "os/exec", "Cmd", "Process")
+	case sel != nil && (isMethod(fn, "os/exec", "Cmd", "Wait") || isMethod(fn, "os/exec", "Cmd", "Run") ||
+		isMethod(fn, "os/exec", "Cmd", "Output") || isMethod(fn, "os/exec", "Cmd", "CombinedOutput")):
+		return isHolder(sel.X)
+	}
+	if handed != nil {
+		for i, arg := range c.Args {
+			if isHolder(arg) {
+				handed(c, i)
+			}
+		}
+	}
+	return false
+}
+
+// paramAt returns the i-th parameter of decl, or nil.
+func paramAt(info *types.Info, decl *ast.FuncDecl, i int) *types.Var {
+	for _, field := range decl.Type.Params.List {
+		for _, name := range field.Names {
+			if i == 0 {
+				v, _ := info.Defs[name].(*types.Var)
+				return v
+			}
+			i--
+		}
+		if len(field.Names) == 0 {
+			i--
+		}
+	}
+	return nil
 }
 
 // callGraph returns the calls of the package, built once.

@@ -178,6 +178,7 @@ var processGlobals = map[string]map[string]global{
 		"Chdir":     {KindCwd, whyCwd},
 		"Fchdir":    {KindCwd, whyCwd},
 		"Chroot":    {KindCwd, whyRoot},
+		"PivotRoot": {KindCwd, whyRoot},
 		"Unshare":   {KindThread, whyNamespace},
 		"Setns":     {KindThread, whyNamespace},
 		"Setenv":    {KindEnv, whyEnv},

@@ -104,6 +104,11 @@ type Spawn struct {
 	// "" for an external program and for a worker nothing isolates. The
 	// rewriter must not convert a start whose Boundary is set.
 	Boundary string
+
+	// Attrs are the fields of syscall.SysProcAttr the start gives a value
+	// other than their zero, sorted: those of a boundary, and harmless
+	// ones such as Setpgid.
+	Attrs []string
 }
 
 // Dispatch is the child side of a role: the branch of a function (usually

@@ -9,7 +9,9 @@ import (
 
 // serve sets the serving function of d: the first function of this
 // package called in its body that is handed a standard stream, or failing
-// that the first one called at all, searching calls in source order:
+// that the first one called that is not set-up isolating the process
+// (setsUp), or the first one called at all, searching calls in source
+// order:
 //
 //	cfg := loadConfig(path)                        // not this one
 //	if err := serveAgent(os.Stdin, os.Stdout); ... // this one
@@ -17,8 +19,8 @@ import (
 //
 // and the endpoints it is passed.
 func (f *finder) serve(d *Dispatch) {
-	var first, streamed *ast.CallExpr
-	var firstFn, streamedFn *types.Func
+	var first, streamed, some *ast.CallExpr
+	var firstFn, streamedFn, someFn *types.Func
 	for _, stmt := range d.Body {
 		ast.Inspect(stmt, func(n ast.Node) bool {
 			if streamed != nil {
@@ -32,8 +34,11 @@ func (f *finder) serve(d *Dispatch) {
 			if !f.isLocalFunc(fn) {
 				return true
 			}
-			if first == nil {
+			if first == nil && !f.setsUp(fn) {
 				first, firstFn = call, fn
+			}
+			if some == nil {
+				some, someFn = call, fn
 			}
 			for _, arg := range call.Args {
 				if osStream(f.info, arg) != "" {
@@ -49,11 +54,21 @@ func (f *finder) serve(d *Dispatch) {
 		d.Serve, d.ServeCall = streamedFn, streamed
 	case first != nil:
 		d.Serve, d.ServeCall = firstFn, first
+	case some != nil:
+		d.Serve, d.ServeCall = someFn, some
 	}
 	if d.Serve != nil {
 		d.Endpoints = f.endpoints(d)
 	}
 	d.Direct = f.direct(d)
+}
+
+// setsUp reports whether fn, a function of the package, itself calls a
+// function that isolates the process, as a helper that enters a namespace
+// before the work does: the role is served by what comes after it.
+func (f *finder) setsUp(fn *types.Func) bool {
+	decl := f.decls[fn]
+	return decl != nil && decl.Body != nil && f.isolationIn([]ast.Node{decl.Body}, nil, nil) != ""
 }
 
 // isLocalFunc reports whether fn is a function or concrete method

@@ -236,7 +236,7 @@ func TestPlanNeedsPerson(t *testing.T) {
 	site := open.Sites[0]
 	if site.Package != "example.com/tools" || site.Role != "indexer" ||
 		site.Pos != posOf(t, dir, "run.go", `exec.Command(exe, "indexer")`) ||
-		!strings.Contains(site.Reason, "os.Chdir at indexer.go:") {
+		!strings.Contains(site.Reason, "keep as a process: the child changes its working directory with os.Chdir in serveIndexer") {
 		t.Errorf("site needing a person = %+v", site)
 	}
 

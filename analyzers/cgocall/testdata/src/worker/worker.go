@@ -4,6 +4,7 @@
 package main
 
 /*
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,7 @@ func serve(in io.Reader, out io.Writer) error {
 		}
 	}
 	home := C.GoString(C.getenv(C.CString("HOME"))) // want `worker "parse" calls C.getenv, which POSIX does not require to be thread-safe; use os.Getenv, which reads Go's copy of the environment`
+	C.setlocale(C.LC_ALL, C.CString("C"))           // want `worker "parse" calls C.setlocale, which POSIX does not require to be thread-safe; use uselocale with a locale from newlocale, which changes only the calling thread's`
 	tmp := C.tmpnam(nil)                            // want `worker "parse" calls C.tmpnam with a nil argument, which POSIX does not require to be thread-safe; use mkstemp`
 	var buf [C.L_tmpnam]C.char
 	C.tmpnam(&buf[0])

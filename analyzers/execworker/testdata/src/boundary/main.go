@@ -24,6 +24,31 @@ func main() {
 				log.Fatal(err)
 			}
 			os.Exit(serveUnprivileged(os.Stdin, os.Stdout))
+		case "chdir":
+			chdirRole()
+			return
+		case "umask":
+			umaskRole()
+			return
+		case "signals":
+			signalsRole()
+			return
+		case "netns":
+			// Set up, then serve: the role is served by copyStdin.
+			if err := enter(); err != nil {
+				log.Fatal(err)
+			}
+			copyStdin()
+			return
+		case "joinns":
+			joinnsRole()
+			return
+		case "pinned":
+			pinnedRole()
+			return
+		case "jailed", "grouped", "opaque":
+			copyStdin()
+			return
 		case "limited":
 			lim := syscall.Rlimit{Cur: 1 << 28, Max: 1 << 28}
 			if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {

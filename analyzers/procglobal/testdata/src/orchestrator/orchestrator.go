@@ -3,6 +3,7 @@
 package main
 
 import (
+	"expvar"
 	"flag"
 	"fmt"
 	"io"
@@ -15,6 +16,9 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sys/unix"
 )
 
 func main() {
@@ -54,6 +58,22 @@ func setup() {
 	_, _ = os.ReadFile("etc/hosts")
 	os.Setenv("ORCHESTRATED", "1")
 	print("ready\n")
+
+	// Dropping privileges, limiting, entering a namespace and registering
+	// metrics once, all in the parent before it starts its workers.
+	runtime.LockOSThread()
+	if err := unix.Setns(3, 0); err != nil {
+		log.Fatal(err)
+	}
+	lim := syscall.Rlimit{Cur: 1024, Max: 1024}
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		log.Fatal(err)
+	}
+	if err := syscall.Setuid(65534); err != nil {
+		log.Fatal(err)
+	}
+	expvar.Publish("workers", expvar.Func(func() any { return 1 }))
+	prometheus.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{Name: "agents"}))
 }
 
 // serve is the worker: it keeps to its parameters.

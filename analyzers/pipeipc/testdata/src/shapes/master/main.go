@@ -35,7 +35,7 @@ func main() {
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1)
 	go forward(sigs)
 	for {
-		cmd := exec.Command(exe, os.Args[1:]...) // want `worker spawned with exec\.Command re-executes this binary \(os\.Executable\(\)\) with MASTER_WORKER=1 in its environment served by work; a candidate to run as a goroutine`
+		cmd := exec.Command(exe, os.Args[1:]...) // want `keep as a process: worker spawned with exec\.Command re-executes this binary \(os\.Executable\(\)\) with MASTER_WORKER=1 in its environment served by work; the child changes its signal handling with signal\.Notify in work`
 		cmd.Env = append(os.Environ(), workerEnv+"=1")
 		cmd.Stdout = os.Stdout
 		cmd.Stderr = os.Stderr

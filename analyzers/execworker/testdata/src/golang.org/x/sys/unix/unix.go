@@ -17,3 +17,9 @@ func Unshare(flags int) error { return nil }
 
 // CLONE_NEWNS asks Unshare for a new mount namespace.
 const CLONE_NEWNS = 0x20000
+
+// Setns moves the calling thread into the namespace fd refers to.
+func Setns(fd int, nstype int) error { return nil }
+
+// CLONE_NEWNET asks Unshare for a new network namespace.
+const CLONE_NEWNET = 0x40000000

@@ -1,0 +1,3 @@
+/* alpha counts. */
+int alpha_next(void);
+void alpha_reset(int to);

@@ -1,0 +1,3 @@
+/* beta stores. */
+int beta_open(const char *path);
+void beta_close(int handle);
