@@ -205,18 +205,18 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		return nil, nil, err
 	}
 	for _, p := range plans {
-		// The branch gets its new arguments before the role's function
-		// copies it.
+		// The branch gets its new arguments and declarations before the
+		// role's function copies it.
 		if p.proc != nil {
 			e.threadProc(p.proc)
+		}
+		for _, v := range p.private {
+			e.privatize(v)
 		}
 		e.serializeCgo(p.cgo)
 		e.convertSpawn(p)
 		if p.level == TypedChannels {
 			e.convertTyped(p)
-		}
-		for _, v := range p.private {
-			e.privatize(v)
 		}
 		for _, sv := range p.shared {
 			e.share(sv)

@@ -284,7 +284,7 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 			read.Name, x.pos(read.Pos()), x.pos(write.Pos()))
 	}
 	for _, v := range vars {
-		p.notes = append(p.notes, fmt.Sprintf("package variable %s is now private to each run of %s, as it was to each %s process", v.obj.Name(), d.Serve.Name(), s.Role))
+		p.notes = append(p.notes, v.note(d, s.Role))
 	}
 	for _, sv := range shared {
 		p.notes = append(p.notes, sv.note(s.Role))
