@@ -39,6 +39,7 @@ type editor struct {
 	cgoLocked map[*ast.FuncDecl]bool // functions that hold it
 
 	inBranch map[*workers.Dispatch][]dst.Stmt // declarations moved into each role's branch
+	aliases  map[*dst.File]map[string]string  // second imports of a path, for new code
 }
 
 func newEditor(x *pkgIndex) (*editor, error) {
@@ -59,6 +60,7 @@ func newEditor(x *pkgIndex) (*editor, error) {
 		procDone:  map[ast.Node]bool{},
 		cgoLocked: map[*ast.FuncDecl]bool{},
 		inBranch:  map[*workers.Dispatch][]dst.Stmt{},
+		aliases:   map[*dst.File]map[string]string{},
 	}
 	for _, f := range x.files {
 		df, err := e.dec.DecorateFile(f)

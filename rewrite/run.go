@@ -243,7 +243,11 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 			// other imports and uses of it; leave the file to the user.
 			return nil, fmt.Errorf("%s imports %s more than once, which the rewrite cannot print without changing those imports", filepath.Base(name), path), nil
 		}
+		e.qualifyNew(df)
 		src, err := restore(x, resolver, df)
+		if err == nil {
+			src, err = e.secondImports(df, src)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("print %s: %w", name, err)
 		}

@@ -259,6 +259,9 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 
 	// Check that worker code keeps to what is its own.
 	reach := x.reachable(stmtNodes(d.Body))
+	if why := localRuntimeName(x, s, d, reach); why != "" {
+		return unchanged("%s", why)
+	}
 	proc, why := planProc(x, s, d, reach)
 	if why != "" {
 		return unchanged("%s", why)
