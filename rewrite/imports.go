@@ -439,8 +439,8 @@ func localRuntimeName(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch, reach 
 	var first *ast.Ident
 	var in *ast.FuncDecl
 	for _, fd := range funcs {
-		if fd == nil {
-			continue
+		if fd == nil || first != nil {
+			continue // the first function with one is named
 		}
 		ast.Inspect(fd, func(n ast.Node) bool {
 			id, ok := n.(*ast.Ident)

@@ -34,6 +34,12 @@ func Run(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return runPackages(pkgs)
+}
+
+// runPackages computes the rewrite of pkgs, loaded as load loads them: with
+// syntax, types and Dir, and export data files for their imports.
+func runPackages(pkgs []*packages.Package) (*Result, error) {
 	ix := newExportIndex(pkgs[0].Dir, pkgs)
 	mod := newModuleIndex(pkgs)
 	res := &Result{}
