@@ -147,13 +147,19 @@ func branchRepeats(x *pkgIndex, d *workers.Dispatch) string {
 // each worker, or "": it must be a block of statements that runs once per
 // process, and the role's function copies it whole.
 func branchHolds(x *pkgIndex, d *workers.Dispatch) string {
-	switch d.Node.(type) {
-	case *ast.IfStmt, *ast.CaseClause:
-	default:
-		return "the role has no branch of statements to declare it in"
+	const none = "the role has no branch of statements to declare it in"
+	if d.Func == nil || len(d.Body) == 0 {
+		return none
 	}
-	if d.Func == nil {
-		return "the role has no branch of statements to declare it in"
+	switch x.parent[d.Body[0]].(type) {
+	case *ast.BlockStmt, *ast.CaseClause:
+	default:
+		return none
+	}
+	for n := x.parent[d.Body[0]]; n != nil && n != ast.Node(d.Func); n = x.parent[n] {
+		if why := repeats(n); why != "" {
+			return fmt.Sprintf("the branch for role %q is %s", d.Role, why)
+		}
 	}
 	return branchRepeats(x, d)
 }
@@ -772,23 +778,32 @@ func isReference(t types.Type) bool {
 }
 
 // declareInBranch puts stmt, a declaration moved out of the package scope,
-// at the top of the branch of d, after those moved there before; the role's
-// function copies them with the branch.
+// in front of the statements of the branch of d, after those moved there
+// before; the role's function copies them with the branch.
 func (e *editor) declareInBranch(d *workers.Dispatch, stmt dst.Stmt) {
 	var list *[]dst.Stmt
-	switch n := e.dstOf(d.Node).(type) {
-	case *dst.IfStmt:
-		list = &n.Body.List
+	switch n := e.dstOf(e.x.parent[d.Body[0]]).(type) {
+	case *dst.BlockStmt:
+		list = &n.List
 	case *dst.CaseClause:
 		list = &n.Body
 	default:
-		panic(fmt.Sprintf("rewrite: branch of role %q is a %T", d.Role, n))
+		panic(fmt.Sprintf("rewrite: branch of role %q is in a %T", d.Role, n))
 	}
-	at := len(e.inBranch[d])
-	if at > 0 {
+	first := e.dstOf(d.Body[0])
+	at := -1
+	for i, st := range *list {
+		if st == first {
+			at = i
+		}
+	}
+	if at < 0 {
+		panic(fmt.Sprintf("rewrite: branch of role %q is not in its block", d.Role))
+	}
+	if at > 0 && len(e.inBranch[d]) > 0 {
 		(*list)[at-1].Decorations().After = dst.NewLine
 	}
-	*list = append((*list)[:at], append([]dst.Stmt{stmt}, (*list)[at:]...)...)
+	*list = append((*list)[:at:at], append([]dst.Stmt{stmt}, (*list)[at:]...)...)
 	e.inBranch[d] = append(e.inBranch[d], stmt)
 	e.touch(d.Node)
 }
