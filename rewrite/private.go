@@ -164,6 +164,19 @@ func branchHolds(x *pkgIndex, d *workers.Dispatch) string {
 	return branchRepeats(x, d)
 }
 
+// declares returns an identifier of fd, its signature included, that
+// declares name, or nil.
+func declares(x *pkgIndex, fd *ast.FuncDecl, name string) *ast.Ident {
+	var found *ast.Ident
+	ast.Inspect(fd, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id != fd.Name && id.Name == name && x.info.Defs[id] != nil {
+			found = id
+		}
+		return found == nil
+	})
+	return found
+}
+
 // shadows reports whether the branch of d declares name itself.
 func shadows(x *pkgIndex, d *workers.Dispatch, name string) bool {
 	found := false
@@ -307,6 +320,11 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, branch *workers.Disp
 		inPath[fd] = true
 	}
 	for _, fd := range holders {
+		if id := declares(x, fd, name); id != nil {
+			// The variable, declared or handed down under its name, would
+			// be hidden there, or stand beside another of that name.
+			return nil, fmt.Sprintf("worker code changes package variable %s through %s, which declares another %s at %s", name, fd.Name.Name, name, x.pos(id.Pos()))
+		}
 		if x.isGenerated(fd) {
 			return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is in a generated file", name, fd.Name.Name)
 		}
