@@ -250,6 +250,10 @@ func importAs(df *dst.File, path, alias string) {
 //		context string) {                   )
 //		exec.Command(...)                   func run(_ context.Context, context string) {
 //	                                            newInprocCmd(context2.Background(), ...)
+//
+// TODO(procmigrate): a file that then imports a path twice is one the
+// restorer cannot print again, so a later run that must change it again
+// leaves its sites unchanged (see duplicateImport).
 func (e *editor) qualifyAt(n ast.Node, df *dst.File, path string) {
 	af := e.astFile(df)
 	name, imported := fileImportName(af, path)

@@ -253,6 +253,11 @@ func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*pr
 			continue
 		}
 		pv, why := planVar(x, v, root, branch, reach)
+		// TODO(procmigrate): when v cannot be private because the parent
+		// or another role also runs the functions that change it, it is
+		// shared behind a lock, and the parent and every worker see each
+		// other's changes where each process had its own copy; the note
+		// says so, but output can differ (privatize_called_by_parent).
 		if why != "" {
 			sv, why := planShared(x, d, v, why)
 			if why != "" {
