@@ -37,6 +37,9 @@ type editor struct {
 
 	cgoMu     string                 // name of the package's cgo lock, once declared
 	cgoLocked map[*ast.FuncDecl]bool // functions that hold it
+
+	inBranch map[*workers.Dispatch][]dst.Stmt // declarations moved into each role's branch
+	aliases  map[*dst.File]map[string]string  // second imports of a path, for new code
 }
 
 func newEditor(x *pkgIndex) (*editor, error) {
@@ -56,6 +59,8 @@ func newEditor(x *pkgIndex) (*editor, error) {
 		procArgs:  map[dst.Expr]bool{},
 		procDone:  map[ast.Node]bool{},
 		cgoLocked: map[*ast.FuncDecl]bool{},
+		inBranch:  map[*workers.Dispatch][]dst.Stmt{},
+		aliases:   map[*dst.File]map[string]string{},
 	}
 	for _, f := range x.files {
 		df, err := e.dec.DecorateFile(f)
@@ -182,7 +187,7 @@ func (e *editor) roleFunc(p *sitePlan) string {
 	e.roles[d] = name
 	proc := e.procParam()
 
-	body := e.copyBranch(d, proc, p.proc)
+	body := append(e.branchDecls(d), e.copyBranch(d, proc, p.proc)...)
 	body[0].Decorations().Before = dst.NewLine
 	if !terminates(e.x, d.Body[len(d.Body)-1]) {
 		// The branch ends its function by being last in it: so does the copy.
@@ -499,14 +504,18 @@ func (e *editor) privatize(v *privateVar) {
 	gd.Decs.Before, gd.Decs.After = dst.None, dst.None
 	stmt.Decs.Before = dst.NewLine
 	stmt.Decs.After = dst.EmptyLine
-	root := e.dstOf(v.root).(*dst.FuncDecl)
-	at := e.moved[root]
-	e.moved[root]++
-	if at > 0 {
-		root.Body.List[at-1].Decorations().After = dst.NewLine
+	if v.branch != nil {
+		e.declareInBranch(v.branch, stmt)
+	} else {
+		root := e.dstOf(v.root).(*dst.FuncDecl)
+		at := e.moved[root]
+		e.moved[root]++
+		if at > 0 {
+			root.Body.List[at-1].Decorations().After = dst.NewLine
+		}
+		root.Body.List = append(root.Body.List[:at], append([]dst.Stmt{stmt}, root.Body.List[at:]...)...)
+		e.touch(v.root)
 	}
-	root.Body.List = append(root.Body.List[:at], append([]dst.Stmt{stmt}, root.Body.List[at:]...)...)
-	e.touch(v.root)
 
 	// Give each function on the way a parameter, in front of the others
 	// and after those added for earlier variables.
@@ -535,14 +544,14 @@ func (e *editor) privatize(v *privateVar) {
 		case inPath[obj]:
 			call := e.x.parent[enclosingSel(e.x, id)].(*ast.CallExpr)
 			var arg dst.Expr = &dst.Ident{Name: name}
-			if v.pointer && e.x.enclosingFunc(call) == v.root {
+			if v.pointer && v.atRoot(e.x, call) {
 				arg = &dst.UnaryExpr{Op: token.AND, X: arg}
 			}
 			dc := e.dstOf(call).(*dst.CallExpr)
 			i := slot[obj]
 			dc.Args = append(dc.Args[:i:i], append([]dst.Expr{arg}, dc.Args[i:]...)...)
 			e.touch(call)
-		case obj == v.obj && v.pointer && e.x.enclosingFunc(id) != v.root:
+		case obj == v.obj && v.pointer && !v.atRoot(e.x, id):
 			if sel, ok := e.x.parent[id].(*ast.SelectorExpr); ok && sel.X == ast.Expr(id) {
 				continue // p.f and p.m() dereference p by themselves
 			}

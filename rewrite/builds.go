@@ -375,7 +375,10 @@ func runtimeWithBuild(x *pkgIndex) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build constraint of %s: %w", runtimeFile, err)
 	}
-	src := runtimeFor(x.pkg.Name)
+	src, err := aliasRuntime(runtimeFor(x.pkg.Name), runtimeAliases(x))
+	if err != nil {
+		return nil, fmt.Errorf("alias the imports of %s: %w", runtimeFile, err)
+	}
 	if expr != nil {
 		src = append([]byte("//go:build "+expr.String()+"\n\n"), src...)
 	}

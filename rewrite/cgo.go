@@ -495,6 +495,7 @@ func (e *editor) cgoMutex(fd *ast.FuncDecl) string {
 		"state in static variables. The lock costs parallelism: take it out of functions whose C calls " +
 		"are known to be thread-safe.")
 	_, df := e.fileOf(fd)
+	e.qualifyAt(fd, df, "sync") // a package variable may be named sync
 	at := 0
 	for i, d := range df.Decls {
 		if g, ok := d.(*dst.GenDecl); ok && g.Tok == token.IMPORT {

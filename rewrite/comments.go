@@ -50,8 +50,17 @@ func withDecorationsOf(x, old dst.Expr) dst.Expr {
 }
 
 // keepCommentsAfter moves the block comments after removed, an argument
-// taken out of a call, to the front of the argument that followed it,
-// which they are about: (ctx, /* self */ exe) keeps /* self */ before exe.
+// taken out of its place in a call, to the argument that followed it,
+// which they are about: (ctx, /* self */ exe) keeps /* self */ with exe.
+// They go after that argument, not before it: the restorer gives a
+// comment at the start of an argument the position where the previous
+// argument ends, and go/printer then prints it before the comma between
+// them, where it would follow whatever argument the rewrite put there:
+//
+//	exec.CommandContext(ctx, /* self */ exe, "w")
+//	=> newInprocCmd(ctx, runWRole, exe /* self */, "w")
+//	   not newInprocCmd(ctx, runWRole /* self */, exe, "w")
+//
 // Line comments stay where they are, since they end a line the removed
 // argument no longer starts.
 func keepCommentsAfter(removed dst.Expr, rest []dst.Expr) {
@@ -65,6 +74,6 @@ func keepCommentsAfter(removed dst.Expr, rest []dst.Expr) {
 		}
 	}
 	next := rest[0].Decorations()
-	next.Start = append(append(dst.Decorations{}, end...), next.Start...)
+	next.End = append(append(dst.Decorations{}, end...), next.End...)
 	removed.Decorations().End = nil
 }

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -272,6 +273,10 @@ func goldenCheckRuntime(ar *txtar.Archive, res *Result, runtimes []File, report 
 			continue
 		}
 		want, err := format.Source(runtimeFor(pkg.Name.Name))
+		if err == nil {
+			// Imports whose name the package takes are aliased.
+			want, err = aliasRuntime(want, goldenImportAliases(f.New))
+		}
 		if err != nil {
 			report("format the runtime: %v", err)
 			continue
@@ -371,4 +376,20 @@ func goldenSortedKeys(m map[string][]byte) []string {
 // goldenDiff returns a unified diff from want to got.
 func goldenDiff(want, got []byte) string {
 	return udiff.Unified("want", "got", string(want), string(got))
+}
+
+// goldenImportAliases returns the path of each import src names, with its
+// name.
+func goldenImportAliases(src []byte) map[string]string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, imp := range f.Imports {
+		if path, err := strconv.Unquote(imp.Path.Value); err == nil && imp.Name != nil {
+			out[path] = imp.Name.Name
+		}
+	}
+	return out
 }

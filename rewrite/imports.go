@@ -1,7 +1,11 @@
 package rewrite
 
 import (
+	"bytes"
+	"fmt"
 	"go/ast"
+	"go/format"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"sort"
@@ -9,6 +13,10 @@ import (
 	"strings"
 
 	"github.com/dave/dst"
+	"github.com/dave/dst/dstutil"
+	"golang.org/x/tools/go/ast/astutil"
+
+	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
 // The restorer keeps a file's imports in step with the qualified
@@ -226,34 +234,133 @@ func importAs(df *dst.File, path, alias string) {
 	addImport(first, spec)
 }
 
-// qualifyAt makes sure that path can be named by its package name at n,
-// where the rewrite writes a use of it in df: when a local or package-level
-// name hides the package there, as a parameter called context hides the
-// context package, the file imports the package under an alias that no
-// identifier of the package spells, and the restorer qualifies every use
-// in the file with it.
+// qualifyAt makes sure that the code the rewrite writes in df at n can name
+// path, when a local or package-level name hides the package there, as a
+// parameter called context hides the context package. When df does not
+// import path yet, it imports it under an alias that no identifier of the
+// package spells, and the restorer qualifies the new uses with it. When df
+// imports it already, its own uses keep that import as they are: the new
+// code alone is qualified with the alias, of a second import of the same
+// path that secondImports adds after the restorer, which knows one name
+// per path:
 //
-// TODO(procmigrate): when the file already imports the package under its
-// name, renaming the import changes every use of it in the file, not just
-// the new one; the restorer keeps one name per path, so a second import
-// under the alias is not an option with it.
+//	import "context"                        import (
+//	                                            "context"
+//	func run(_ context.Context,         =>      context2 "context"
+//		context string) {                   )
+//		exec.Command(...)                   func run(_ context.Context, context string) {
+//	                                            newInprocCmd(context2.Background(), ...)
+//
+// TODO(procmigrate): a file that then imports a path twice is one the
+// restorer cannot print again, so a later run that must change it again
+// leaves its sites unchanged (see duplicateImport).
 func (e *editor) qualifyAt(n ast.Node, df *dst.File, path string) {
-	name := importResolver(e.x)[path]
+	af := e.astFile(df)
+	name, imported := fileImportName(af, path)
 	if name == "" {
-		name = path[strings.LastIndex(path, "/")+1:]
+		name = importResolver(e.x)[path]
+		if name == "" {
+			name = path[strings.LastIndex(path, "/")+1:]
+		}
 	}
 	scope := e.x.pkg.Types.Scope().Innermost(n.Pos())
-	if scope == nil {
+	if scope == nil || name == "_" || name == "." {
 		return
 	}
 	_, obj := scope.LookupParent(name, n.Pos())
 	if _, isPkg := obj.(*types.PkgName); obj == nil || isPkg {
-		return // free, or another import's, which the restorer handles
+		return // free, or the import's, which the restorer handles
+	}
+	if e.aliases[df][path] != "" {
+		return // aliased for earlier new code
 	}
 	alias := fresh(name, e.identNames(), e.taken)
 	e.taken[alias] = true
-	importAs(df, path, alias)
 	e.changed[df] = true
+	if !imported {
+		importAs(df, path, alias)
+		return
+	}
+	if e.aliases[df] == nil {
+		e.aliases[df] = map[string]string{}
+	}
+	e.aliases[df][path] = alias
+}
+
+// astFile returns the parsed file decorated as df.
+func (e *editor) astFile(df *dst.File) *ast.File {
+	for af, d := range e.files {
+		if d == df {
+			return af
+		}
+	}
+	panic("rewrite: decorated file without its source")
+}
+
+// fileImportName returns the name under which f imports path, and whether
+// it imports it at all.
+func fileImportName(f *ast.File, path string) (string, bool) {
+	for _, spec := range f.Imports {
+		if p, err := strconv.Unquote(spec.Path.Value); err != nil || p != path {
+			continue
+		}
+		if spec.Name != nil {
+			return spec.Name.Name, true
+		}
+		return "", true
+	}
+	return "", false
+}
+
+// qualifyNew rewrites the uses of the aliased paths of df in code the
+// rewrite wrote, which are qualified identifiers absent from the original
+// decoration, as selectors on their alias, which the restorer leaves alone.
+func (e *editor) qualifyNew(df *dst.File) {
+	aliases := e.aliases[df]
+	if len(aliases) == 0 {
+		return
+	}
+	orig := map[dst.Node]bool{}
+	for _, d := range e.dec.Dst.Nodes {
+		orig[d] = true
+	}
+	dstutil.Apply(df, func(c *dstutil.Cursor) bool {
+		id, ok := c.Node().(*dst.Ident)
+		if !ok || orig[id] || aliases[id.Path] == "" {
+			return true
+		}
+		sel := &dst.SelectorExpr{X: &dst.Ident{Name: aliases[id.Path]}, Sel: &dst.Ident{Name: id.Name}}
+		sel.Decs.NodeDecs = id.Decs.NodeDecs
+		c.Replace(sel)
+		return false
+	}, nil)
+}
+
+// secondImports adds to src, a printed file, the imports under an alias of
+// the paths it imports already, for the new code qualifyNew qualified.
+func (e *editor) secondImports(df *dst.File, src []byte) ([]byte, error) {
+	aliases := e.aliases[df]
+	if len(aliases) == 0 {
+		return src, nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]string, 0, len(aliases))
+	for path := range aliases {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		astutil.AddNamedImport(fset, f, aliases[path], path)
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // identNames returns every identifier spelled in the package's files, the
@@ -319,4 +426,49 @@ func duplicateImport(f *ast.File) string {
 		seen[path] = true
 	}
 	return ""
+}
+
+// localRuntimeName returns why code the rewrite changes for a site cannot
+// name the runtime, or "": a local declaration in the spawning function,
+// the function holding the role's branch or worker code, with the name of
+// one of the runtime's functions or types, such as a variable called
+// newInprocCmd, would hide it from the code the rewrite writes there. A
+// package-level one is runtimeClash's.
+func localRuntimeName(x *pkgIndex, s *workers.Spawn, d *workers.Dispatch, reach []*ast.FuncDecl) string {
+	names := map[string]bool{}
+	for _, name := range runtimeNames() {
+		names[name] = true
+	}
+	funcs := append([]*ast.FuncDecl{s.Func, d.Func}, reach...)
+	var first *ast.Ident
+	var in *ast.FuncDecl
+	for _, fd := range funcs {
+		if fd == nil || first != nil {
+			continue // the first function with one is named
+		}
+		ast.Inspect(fd, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok || !names[id.Name] || id == fd.Name {
+				return true
+			}
+			switch obj := x.info.Defs[id].(type) {
+			case *types.Var:
+				if obj.IsField() {
+					return true
+				}
+			case *types.Const, *types.TypeName, *types.Func:
+			default:
+				return true
+			}
+			if first == nil || id.Pos() < first.Pos() {
+				first, in = id, fd
+			}
+			return true
+		})
+	}
+	if first == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s declares %s at %s, which would hide the in-process runtime's %s from the code the rewrite writes there",
+		in.Name.Name, first.Name, x.pos(first.Pos()), first.Name)
 }

@@ -7,6 +7,8 @@ import (
 	"go/types"
 	"sort"
 
+	"github.com/dave/dst"
+
 	"github.com/procmigrate/procmigrate/analyzers/workers"
 )
 
@@ -23,20 +25,170 @@ import (
 //
 // Each worker process had its own copy of the variable, made when the
 // process started; as goroutines they would share one. Declaring it in the
-// serving function, which runs once per worker, and handing it down to the
-// functions that use it keeps one copy per worker. Maps, pointers and
-// channels are handed down as they are; other types by pointer, with uses
-// written *v, parenthesized where the expression needs it.
+// serving function and handing it down to the functions that use it keeps
+// one copy per worker, provided the serving function runs exactly once per
+// worker (see onceAWorker). When it may run more often, as when the branch
+// calls it in a loop, twice, or also through another function, a local of
+// it would start again at each call; the variable is then declared at the
+// top of the role's branch, which runs once per worker and which the
+// role's function copies, and handed by pointer to every function on the
+// way, the serving function included:
+//
+//	var hits int                        if os.Args[1] == "w" {
+//	func bump() int { hits++; ... }  =>     var hits int
+//	if os.Args[1] == "w" {                  for ... { bump(&hits) }
+//		for ... { bump() }              }
+//	}                                   func bump(hits *int) int { *hits++; ... }
+//
+// Maps, pointers and channels are handed down as they are; other types by
+// pointer, with uses written *v, parenthesized where the expression needs
+// it.
 //
 // It applies only when nothing but worker code uses the variable and the
 // functions it is handed to are called only from worker code, and when its
 // initializer does nothing but build a value.
 type privateVar struct {
 	obj     *types.Var
-	decl    *ast.GenDecl // the package-level declaration, with one spec
-	root    *ast.FuncDecl
+	decl    *ast.GenDecl  // the package-level declaration, with one spec
+	root    *ast.FuncDecl // the serving function, nil when branch holds it
+	branch  *workers.Dispatch
 	path    []*ast.FuncDecl // functions that get a parameter, root excluded
 	pointer bool            // handed down as *T
+}
+
+// atRoot reports whether n is in the code that declares the variable: the
+// serving function or the role's branch.
+func (v *privateVar) atRoot(x *pkgIndex, n ast.Node) bool {
+	if v.branch != nil {
+		return inBranch(v.branch, n)
+	}
+	return x.enclosingFunc(n) == v.root
+}
+
+// note says where the variable now lives, for the site's summary.
+func (v *privateVar) note(d *workers.Dispatch, role string) string {
+	if v.branch != nil {
+		return fmt.Sprintf("package variable %s is now declared in the branch for role %q and handed down, private to each %s worker as it was to each process",
+			v.obj.Name(), role, role)
+	}
+	return fmt.Sprintf("package variable %s is now private to each run of %s, as it was to each %s process", v.obj.Name(), d.Serve.Name(), role)
+}
+
+// onceAWorker returns why root, the serving function of d, may not run
+// exactly once for each worker, or "" when it does at most once: the
+// branch calls it on its straight path, outside any loop, function literal
+// or go statement, with no goto that could run the call again, the branch
+// itself runs at most once, and nothing else names root: not another
+// role, the parent, a goroutine, a function value or root itself.
+func onceAWorker(x *pkgIndex, d *workers.Dispatch, root *ast.FuncDecl) string {
+	fn := x.info.Defs[root.Name]
+	uses := x.uses[fn]
+	if d.ServeCall == nil {
+		// A function value the role runs: the registry or command calls it
+		// once for the process.
+		if len(uses) == 1 && d.Node.Pos() <= uses[0].Pos() && uses[0].Pos() < d.Node.End() {
+			return ""
+		}
+		return "is named in more than one place"
+	}
+	for _, id := range uses {
+		if workers.RefIdent(d.ServeCall.Fun) != id {
+			return fmt.Sprintf("is also named at %s", x.pos(id.Pos()))
+		}
+	}
+	for n := x.parent[d.ServeCall]; n != nil && n != d.Node; n = x.parent[n] {
+		if why := repeats(n); why != "" {
+			return fmt.Sprintf("is called at %s %s", x.pos(d.ServeCall.Pos()), why)
+		}
+	}
+	if why := branchRepeats(x, d); why != "" {
+		return why
+	}
+	for _, st := range d.Body {
+		found := false
+		ast.Inspect(st, func(n ast.Node) bool {
+			if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.GOTO {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return "is called in a branch with a goto, which may run it again"
+		}
+	}
+	return ""
+}
+
+// repeats says why code inside n may run more than once, or "".
+func repeats(n ast.Node) string {
+	switch n.(type) {
+	case *ast.ForStmt, *ast.RangeStmt:
+		return "inside a loop"
+	case *ast.FuncLit:
+		return "inside a function literal"
+	case *ast.GoStmt:
+		return "in a go statement"
+	}
+	return ""
+}
+
+// branchRepeats returns why the branch of d may run more than once in a
+// process, or "".
+func branchRepeats(x *pkgIndex, d *workers.Dispatch) string {
+	for n := x.parent[d.Node]; n != nil && n != ast.Node(d.Func); n = x.parent[n] {
+		if why := repeats(n); why != "" {
+			return fmt.Sprintf("the branch for role %q is %s", d.Role, why)
+		}
+	}
+	return ""
+}
+
+// branchHolds returns why the branch of d cannot hold a variable private to
+// each worker, or "": it must be a block of statements that runs once per
+// process, and the role's function copies it whole.
+func branchHolds(x *pkgIndex, d *workers.Dispatch) string {
+	const none = "the role has no branch of statements to declare it in"
+	if d.Func == nil || len(d.Body) == 0 {
+		return none
+	}
+	switch x.parent[d.Body[0]].(type) {
+	case *ast.BlockStmt, *ast.CaseClause:
+	default:
+		return none
+	}
+	for n := x.parent[d.Body[0]]; n != nil && n != ast.Node(d.Func); n = x.parent[n] {
+		if why := repeats(n); why != "" {
+			return fmt.Sprintf("the branch for role %q is %s", d.Role, why)
+		}
+	}
+	return branchRepeats(x, d)
+}
+
+// declares returns an identifier of fd, its signature included, that
+// declares name, or nil.
+func declares(x *pkgIndex, fd *ast.FuncDecl, name string) *ast.Ident {
+	var found *ast.Ident
+	ast.Inspect(fd, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id != fd.Name && id.Name == name && x.info.Defs[id] != nil {
+			found = id
+		}
+		return found == nil
+	})
+	return found
+}
+
+// shadows reports whether the branch of d declares name itself.
+func shadows(x *pkgIndex, d *workers.Dispatch, name string) bool {
+	found := false
+	for _, st := range d.Body {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == name && x.info.Defs[id] != nil {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // planPrivate finds the package variables that worker code mutates and
@@ -80,6 +232,15 @@ func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*pr
 	if d.Serve == nil || root == nil {
 		return nil, nil, fmt.Sprintf("worker code changes package variable %s and the role's serving function was not found", order[0].Name())
 	}
+	// The state goes into the serving function only when that runs once
+	// per worker; otherwise into the role's branch, which does.
+	var branch *workers.Dispatch
+	if why := onceAWorker(x, d, root); why != "" {
+		if bwhy := branchHolds(x, d); bwhy != "" {
+			return nil, nil, fmt.Sprintf("worker code changes package variable %s; %s %s, and %s", order[0].Name(), d.Serve.Name(), why, bwhy)
+		}
+		root, branch = nil, d
+	}
 	var (
 		out    []*privateVar
 		shared []*sharedVar
@@ -91,7 +252,12 @@ func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*pr
 			shared = append(shared, sv)
 			continue
 		}
-		pv, why := planVar(x, v, root, reach)
+		pv, why := planVar(x, v, root, branch, reach)
+		// TODO(procmigrate): when v cannot be private because the parent
+		// or another role also runs the functions that change it, it is
+		// shared behind a lock, and the parent and every worker see each
+		// other's changes where each process had its own copy; the note
+		// says so, but output can differ (privatize_called_by_parent).
 		if why != "" {
 			sv, why := planShared(x, d, v, why)
 			if why != "" {
@@ -105,8 +271,9 @@ func planPrivate(x *pkgIndex, d *workers.Dispatch, reach []*ast.FuncDecl) ([]*pr
 	return out, shared, ""
 }
 
-// planVar plans the privatization of v into root.
-func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDecl) (*privateVar, string) {
+// planVar plans the privatization of v into root, or into the branch of
+// the dispatch branch when root is nil.
+func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, branch *workers.Dispatch, reach []*ast.FuncDecl) (*privateVar, string) {
 	name := v.Name()
 	decl := x.varDecl[v]
 	if decl == nil || len(decl.Specs) != 1 || len(decl.Specs[0].(*ast.ValueSpec).Names) != 1 || x.isTestFile(decl) {
@@ -129,21 +296,40 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 	// Every use must be in a function that worker code runs.
 	refs := map[*ast.FuncDecl]bool{}
 	for _, id := range x.uses[v] {
+		if branch != nil && inBranch(branch, id) {
+			if shadows(x, branch, name) {
+				return nil, fmt.Sprintf("worker code changes package variable %s, and the branch for role %q declares another %s", name, branch.Role, name)
+			}
+			continue // the branch holds the variable
+		}
 		fd := x.enclosingFunc(id)
 		if fd == nil || !contains(reach, fd) && fd != root {
 			return nil, fmt.Sprintf("worker code changes package variable %s, which is also used at %s outside worker code", name, x.pos(id.Pos()))
 		}
 		refs[fd] = true
 	}
+	if branch != nil && shadows(x, branch, name) {
+		return nil, fmt.Sprintf("worker code changes package variable %s, and the branch for role %q declares another %s", name, branch.Role, name)
+	}
 
 	// The functions between root and the uses get a parameter; each must be
 	// called only, and only from functions that have the variable.
 	path := pathTo(x, root, reach, refs)
-	inPath := map[*ast.FuncDecl]bool{root: true}
+	inPath := map[*ast.FuncDecl]bool{}
+	holders := path
+	if root != nil {
+		inPath[root] = true
+		holders = append([]*ast.FuncDecl{root}, path...)
+	}
 	for _, fd := range path {
 		inPath[fd] = true
 	}
-	for _, fd := range append([]*ast.FuncDecl{root}, path...) {
+	for _, fd := range holders {
+		if id := declares(x, fd, name); id != nil {
+			// The variable, declared or handed down under its name, would
+			// be hidden there, or stand beside another of that name.
+			return nil, fmt.Sprintf("worker code changes package variable %s through %s, which declares another %s at %s", name, fd.Name.Name, name, x.pos(id.Pos()))
+		}
 		if x.isGenerated(fd) {
 			return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is in a generated file", name, fd.Name.Name)
 		}
@@ -167,6 +353,9 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 			if !ok || workers.RefIdent(call.Fun) != id {
 				return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is used as a value at %s", name, fd.Name.Name, x.pos(id.Pos()))
 			}
+			if branch != nil && inBranch(branch, id) {
+				continue // the branch passes its own copy
+			}
 			if caller := x.enclosingFunc(id); caller == nil || !inPath[caller] {
 				return nil, fmt.Sprintf("worker code changes package variable %s through %s, which is also called at %s", name, fd.Name.Name, x.pos(id.Pos()))
 			}
@@ -184,7 +373,7 @@ func planVar(x *pkgIndex, v *types.Var, root *ast.FuncDecl, reach []*ast.FuncDec
 	case *types.Map, *types.Pointer, *types.Chan:
 		pointer = assignedIn(x, v, path)
 	}
-	return &privateVar{obj: v, decl: decl, root: root, path: path, pointer: pointer}, ""
+	return &privateVar{obj: v, decl: decl, root: root, branch: branch, path: path, pointer: pointer}, ""
 }
 
 // pathTo returns the functions of reach, other than root, from which a
@@ -609,4 +798,45 @@ func isReference(t types.Type) bool {
 		return true
 	}
 	return false
+}
+
+// declareInBranch puts stmt, a declaration moved out of the package scope,
+// in front of the statements of the branch of d, after those moved there
+// before; the role's function copies them with the branch.
+func (e *editor) declareInBranch(d *workers.Dispatch, stmt dst.Stmt) {
+	var list *[]dst.Stmt
+	switch n := e.dstOf(e.x.parent[d.Body[0]]).(type) {
+	case *dst.BlockStmt:
+		list = &n.List
+	case *dst.CaseClause:
+		list = &n.Body
+	default:
+		panic(fmt.Sprintf("rewrite: branch of role %q is in a %T", d.Role, n))
+	}
+	first := e.dstOf(d.Body[0])
+	at := -1
+	for i, st := range *list {
+		if st == first {
+			at = i
+		}
+	}
+	if at < 0 {
+		panic(fmt.Sprintf("rewrite: branch of role %q is not in its block", d.Role))
+	}
+	if at > 0 && len(e.inBranch[d]) > 0 {
+		(*list)[at-1].Decorations().After = dst.NewLine
+	}
+	*list = append((*list)[:at:at], append([]dst.Stmt{stmt}, (*list)[at:]...)...)
+	e.inBranch[d] = append(e.inBranch[d], stmt)
+	e.touch(d.Node)
+}
+
+// branchDecls returns copies of the declarations moved into the branch of
+// d, for the role's function.
+func (e *editor) branchDecls(d *workers.Dispatch) []dst.Stmt {
+	var out []dst.Stmt
+	for _, st := range e.inBranch[d] {
+		out = append(out, dst.Clone(st).(dst.Stmt))
+	}
+	return out
 }

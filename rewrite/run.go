@@ -35,6 +35,12 @@ func Run(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return runPackages(pkgs)
+}
+
+// runPackages computes the rewrite of pkgs, loaded as load loads them: with
+// syntax, types and Dir, and export data files for their imports.
+func runPackages(pkgs []*packages.Package) (*Result, error) {
 	ix := newExportIndex(pkgs[0].Dir, pkgs)
 	mod := newModuleIndex(pkgs)
 	res := &Result{}
@@ -276,19 +282,19 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 		return nil, nil, err
 	}
 	for _, p := range plans {
-		// The branch gets its new arguments before the role's function
-		// copies it.
+		// The branch gets its new arguments and declarations before the
+		// role's function copies it.
 		if p.proc != nil {
 			e.threadProc(p.proc)
+		}
+		for _, v := range p.private {
+			e.privatize(v)
 		}
 		e.serializeCgo(p.cgo, p.switched)
 		e.convertSpawn(p)
 		e.convertExtraFiles(p.extra)
 		if p.level == TypedChannels {
 			e.convertTyped(p)
-		}
-		for _, v := range p.private {
-			e.privatize(v)
 		}
 		for _, sv := range p.shared {
 			e.share(sv)
@@ -317,7 +323,11 @@ func apply(ix *exportIndex, x *pkgIndex, plans []*sitePlan) (files []File, check
 			// other imports and uses of it; leave the file to the user.
 			return nil, fmt.Errorf("%s imports %s more than once, which the rewrite cannot print without changing those imports", filepath.Base(name), path), nil
 		}
+		e.qualifyNew(df)
 		src, err := restore(x, resolver, df)
+		if err == nil {
+			src, err = e.secondImports(df, src)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("print %s: %w", name, err)
 		}

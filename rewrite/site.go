@@ -266,6 +266,9 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 
 	// Check that worker code keeps to what is its own.
 	reach := x.reachable(stmtNodes(d.Body))
+	if why := localRuntimeName(x, s, d, reach); why != "" {
+		return unchanged("%s", why)
+	}
 	proc, why := planProc(x, s, d, reach)
 	if why != "" {
 		return unchanged("%s", why)
@@ -291,7 +294,7 @@ func planSite(mod *moduleIndex, x *pkgIndex, s *workers.Spawn) *sitePlan {
 			read.Name, x.pos(read.Pos()), x.pos(write.Pos()))
 	}
 	for _, v := range vars {
-		p.notes = append(p.notes, fmt.Sprintf("package variable %s is now private to each run of %s, as it was to each %s process", v.obj.Name(), d.Serve.Name(), s.Role))
+		p.notes = append(p.notes, v.note(d, s.Role))
 	}
 	for _, sv := range shared {
 		p.notes = append(p.notes, sv.note(s.Role))

@@ -119,7 +119,7 @@ type Dispatch struct {
 	Node      ast.Node      // *ast.IfStmt or *ast.CaseClause
 	Body      []ast.Stmt    // statements that run for the role
 	Func      *ast.FuncDecl // enclosing function
-	Serve     *types.Func   // first function of this package called in Body, nil if none
+	Serve     *types.Func   // first function of this package called in Body (see serve), nil if none; it may run more than once per worker
 	ServeCall *ast.CallExpr // that call
 	Endpoints []*Endpoint   // os.Stdin/os.Stdout/os.Stderr passed to Serve
 	Direct    []*Direct     // os.Stdin/os.Stdout used in Body and in Serve's body, not passed to Serve
