@@ -79,7 +79,8 @@ func (v *privateVar) note(d *workers.Dispatch, role string) string {
 // branch calls it on its straight path, outside any loop, function literal
 // or go statement, with no goto that could run the call again, the branch
 // itself runs at most once, and nothing else names root: not another
-// role, the parent, a goroutine, a function value or root itself.
+// role, the parent, a goroutine, a function value or root itself. Tests
+// may call it.
 func onceAWorker(x *pkgIndex, d *workers.Dispatch, root *ast.FuncDecl) string {
 	fn := x.info.Defs[root.Name]
 	uses := x.uses[fn]
@@ -92,6 +93,12 @@ func onceAWorker(x *pkgIndex, d *workers.Dispatch, root *ast.FuncDecl) string {
 		return "is named in more than one place"
 	}
 	for _, id := range uses {
+		// A test that calls the serving function directly stands in for
+		// a worker process of its own: it gets a fresh copy per call, as
+		// a test that started the binary would have.
+		if x.isTestFile(id) {
+			continue
+		}
 		if workers.RefIdent(d.ServeCall.Fun) != id {
 			return fmt.Sprintf("is also named at %s", x.pos(id.Pos()))
 		}
