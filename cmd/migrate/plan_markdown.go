@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -143,6 +144,10 @@ func planServeText(r planRole) string {
 	}
 	var text string
 	switch {
+	case started == nil && !slices.ContainsFunc(r.Spawns, func(s planSpawn) bool { return s.Call != "" }):
+		// Only the rewrite reported these starts: they are started some
+		// other way than exec.Command, which the plan does not follow.
+		return "Started other than by `exec.Command` or `exec.CommandContext`, so the plan does not follow the worker's code; the rewrite's reason is below."
 	case started == nil && r.Role == "":
 		return "The role argument is not a constant string, so the worker's code is not known."
 	case started == nil:

@@ -390,6 +390,7 @@ func TestPlanUnmatchedSites(t *testing.T) {
 		"### Role not constant",
 		"- `" + filepath.Join("sub", "agent.go") + ":1:1` (`example.com/x/sub`, role (not constant)): role is not constant",
 		"  - privatized os.Stdout",
+		"Started other than by `exec.Command` or `exec.CommandContext`, so the plan does not follow the worker's code; the rewrite's reason is below.",
 	} {
 		if !strings.Contains(stdout, "\n"+line+"\n") {
 			t.Errorf("markdown lacks line %q:\n%s", line, stdout)
