@@ -20,6 +20,8 @@ type finder struct {
 	calls    *Calls                           // built on first use by callGraph
 	cgoFiles []*ast.File                      // the files cgo wrote of its own (see isCgoFile)
 	osArgs   bool                             // the package refers to os.Args
+	getenv   bool                             // the package refers to os.Getenv
+	startFn  bool                             // the package refers to os.StartProcess or syscall.ForkExec
 }
 
 // Options tells FindWith what one package does not show. The zero value,
@@ -73,10 +75,19 @@ func FindWith(files []*ast.File, info *types.Info, pkg *types.Package, opts Opti
 		assigned: make(map[*ast.CallExpr]*types.Var),
 		literals: make(map[*ast.CompositeLit]*types.Var),
 	}
+	m := new(Model)
+	f.scanUses()
+	canStart, canDispatch := f.canStart(), f.canDispatch()
+	if !canStart && !canDispatch {
+		// Most packages that import os, test variants above all, neither
+		// start a process nor choose a role: their model is empty, and
+		// walking their code for it would cost more than all the
+		// analyzers' work on the packages that do.
+		return m
+	}
 	f.index()
 
-	m := new(Model)
-	if f.osArgs = f.usesArgs(); f.osArgs {
+	if f.osArgs {
 		m.Dispatches = f.dispatches()
 	}
 	if importsExec(pkg) {
@@ -87,8 +98,10 @@ func FindWith(files []*ast.File, info *types.Info, pkg *types.Package, opts Opti
 	}
 
 	// Describe every start and role, the ones above included.
-	m.Roles = f.roles(m.Dispatches)
-	if f.mayStart() {
+	if canDispatch {
+		m.Roles = f.roles(m.Dispatches)
+	}
+	if canStart {
 		m.Starts = f.starts(m)
 	}
 	for _, s := range m.Starts {
@@ -133,15 +146,38 @@ func imports(pkg *types.Package, path string) bool {
 	return false
 }
 
-// usesArgs reports whether the package refers to os.Args, without which
-// it has no dispatch.
-func (f *finder) usesArgs() bool {
+// scanUses records which of the objects a start or a role needs the
+// package refers to, in one pass over its uses.
+func (f *finder) scanUses() {
 	for _, obj := range f.info.Uses {
-		if isPkgVar(obj, "os", "Args") {
-			return true
+		switch {
+		case isPkgVar(obj, "os", "Args"):
+			f.osArgs = true
+		case isPkgFunc(obj, "os", "Getenv"):
+			f.getenv = true
+		case isPkgFunc(obj, "os", "StartProcess"), isPkgFunc(obj, "syscall", "ForkExec"):
+			f.startFn = true
 		}
 	}
-	return false
+}
+
+// canStart reports whether the package may hold one of the starts that
+// starts matches: a call of os/exec, os.StartProcess, syscall.ForkExec or
+// a re-exec helper, or an exec.Cmd literal.
+//
+// TODO(procmigrate): an exec.Cmd literal written through another
+// package's alias of the type, in a package that imports neither os/exec
+// nor a re-exec helper, is not looked for.
+func (f *finder) canStart() bool {
+	return importsExec(f.pkg) || f.startFn || imports(f.pkg, reexecPaths[0]) || imports(f.pkg, reexecPaths[1])
+}
+
+// canDispatch reports whether the package may choose a role the ways
+// roles knows: on os.Args, a flag, os.Getenv, a cobra subcommand or a
+// re-exec registry.
+func (f *finder) canDispatch() bool {
+	return f.osArgs || f.getenv || imports(f.pkg, "flag") || imports(f.pkg, cobraPath) ||
+		imports(f.pkg, reexecPaths[0]) || imports(f.pkg, reexecPaths[1])
 }
 
 // index fills f.decls, f.assigned, f.literals and f.cgoFiles.

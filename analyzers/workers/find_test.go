@@ -935,3 +935,62 @@ func codecSummary(c *Codec, pkg *types.Package) string {
 	}
 	return " " + c.Kind + " [" + strings.Join(ts, " ") + "]"
 }
+
+// TestFindWaysIn checks that FindWith, which skips a package with nothing
+// a start or a role needs, still finds each construct in a package that
+// has that one way in and no other: no os/exec, no os.Args.
+func TestFindWaysIn(t *testing.T) {
+	const serve = `
+func serve() { os.Stdout.WriteString("served\n") }
+`
+	for _, tc := range []struct {
+		name          string
+		src           string
+		roles, starts int
+	}{
+		{"getenv", `package main
+import "os"
+func main() {
+	if os.Getenv("ROLE") == "agent" {
+		serve()
+		return
+	}
+	os.Stdout.WriteString("parent\n")
+}` + serve, 1, 0},
+		{"flag", `package main
+import ("flag"; "os")
+func main() {
+	agent := flag.Bool("agent", false, "run as an agent")
+	flag.Parse()
+	if *agent {
+		serve()
+		return
+	}
+	os.Stdout.WriteString("parent\n")
+}` + serve, 1, 0},
+		{"startprocess", `package main
+import "os"
+func main() {
+	p, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
+	if err == nil {
+		p.Wait()
+	}
+}` + serve, 0, 1},
+		{"forkexec", `package main
+import ("os"; "syscall")
+func main() {
+	syscall.ForkExec("/bin/true", []string{"true"}, nil)
+}` + serve, 0, 1},
+		{"nothing", `package main
+import "os"
+func main() { serve(); os.Exit(0) }` + serve, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files, info, pkg := load(t, "main.go", tc.src)
+			m := Find(files, info, pkg)
+			if len(m.Roles) != tc.roles || len(m.Starts) != tc.starts {
+				t.Errorf("roles %d, starts %d; want %d and %d", len(m.Roles), len(m.Starts), tc.roles, tc.starts)
+			}
+		})
+	}
+}

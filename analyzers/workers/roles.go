@@ -204,8 +204,8 @@ func (f *finder) sourceTests(cond ast.Expr, fn *ast.FuncDecl, flags map[*types.V
 // last statement.
 func (f *finder) condDispatches() []*Dispatch {
 	flags := f.flagDefs()
-	if len(flags) == 0 && !imports(f.pkg, "os") {
-		return nil
+	if len(flags) == 0 && !f.getenv {
+		return nil // neither a flag nor os.Getenv to choose a role by
 	}
 	var out []*Dispatch
 	add := func(tests []sourceTest, node ast.Node, body []ast.Stmt, stmt ast.Stmt, fn *ast.FuncDecl) {

@@ -8,10 +8,6 @@ import (
 	"strings"
 )
 
-// mayStart reports whether the package imports something that starts a
-// process: os/exec, os, syscall or a re-exec helper.
-func (f *finder) mayStart() bool { return MayStart(f.pkg) }
-
 // MayStart reports whether pkg imports a package that can start a process:
 // os/exec, os, syscall or a re-exec helper. Without one, the package has
 // no Starts, whatever FindWith is told.
