@@ -56,6 +56,28 @@ func (f *finder) uses(v *types.Var) []*ast.Ident {
 // is taken, it is a range variable, or it is updated with an operator.
 // A declaration without a value is not an assignment.
 func (f *finder) assignments(v *types.Var) ([]assignment, bool) {
+	// Every if statement that tests a local, err != nil included, may
+	// ask about it: each variable's scope is walked once.
+	if r, done := f.assigns[v]; done {
+		return r.values, r.ok
+	}
+	out, ok := f.findAssignments(v)
+	if f.assigns == nil {
+		f.assigns = make(map[*types.Var]assignments)
+	}
+	f.assigns[v] = assignments{out, ok}
+	return out, ok
+}
+
+// assignments is what finder.assignments found for a variable; callers
+// share it and do not change it.
+type assignments struct {
+	values []assignment
+	ok     bool
+}
+
+// findAssignments walks the scope of v for finder.assignments.
+func (f *finder) findAssignments(v *types.Var) ([]assignment, bool) {
 	var (
 		out []assignment
 		ok  = true

@@ -18,6 +18,7 @@ type finder struct {
 	assigned map[*ast.CallExpr]*types.Var
 	literals map[*ast.CompositeLit]*types.Var // T{...} or &T{...} assigned to a variable
 	calls    *Calls                           // built on first use by callGraph
+	assigns  map[*types.Var]assignments       // what assignments found, by variable
 	cgoFiles []*ast.File                      // the files cgo wrote of its own (see isCgoFile)
 	osArgs   bool                             // the package refers to os.Args
 	getenv   bool                             // the package refers to os.Getenv

@@ -171,10 +171,13 @@ func (f *finder) sourceTests(cond ast.Expr, fn *ast.FuncDecl, flags map[*types.V
 			return append(f.sourceTests(bin.X, fn, flags), f.sourceTests(bin.Y, fn, flags)...)
 		case token.EQL, token.NEQ:
 			for _, pair := range [2][2]ast.Expr{{bin.X, bin.Y}, {bin.Y, bin.X}} {
-				src, ok := f.sourceOf(pair[0], fn, flags, 1)
 				role, isConst := constString(f.info, pair[1])
+				if !isConst {
+					continue // err != nil, n > 0: not a role, whatever the other side reads
+				}
+				src, ok := f.sourceOf(pair[0], fn, flags, 1)
 				switch {
-				case !ok || !isConst || src.isBool:
+				case !ok || src.isBool:
 				case bin.Op == token.EQL && role != "":
 					return []sourceTest{{src, role}}
 				case bin.Op == token.NEQ && role == "" && src.via == ViaEnv:
