@@ -62,16 +62,16 @@ func (f *finder) assignments(v *types.Var) ([]assignment, bool) {
 		return r.values, r.ok
 	}
 	out, ok := f.findAssignments(v)
-	if f.assigns == nil {
-		f.assigns = make(map[*types.Var]assignments)
+	if f.assigns == nil { // a finder built for one question, as in boundary.go, has none yet
+		f.assigns = make(map[*types.Var]assignResult)
 	}
-	f.assigns[v] = assignments{out, ok}
+	f.assigns[v] = assignResult{out, ok}
 	return out, ok
 }
 
-// assignments is what finder.assignments found for a variable; callers
+// assignResult is what finder.assignments found for a variable; callers
 // share it and do not change it.
-type assignments struct {
+type assignResult struct {
 	values []assignment
 	ok     bool
 }

@@ -18,7 +18,7 @@ type finder struct {
 	assigned map[*ast.CallExpr]*types.Var
 	literals map[*ast.CompositeLit]*types.Var // T{...} or &T{...} assigned to a variable
 	calls    *Calls                           // built on first use by callGraph
-	assigns  map[*types.Var]assignments       // what assignments found, by variable
+	assigns  map[*types.Var]assignResult      // what assignments found, by variable
 	cgoFiles []*ast.File                      // the files cgo wrote of its own (see isCgoFile)
 	osArgs   bool                             // the package refers to os.Args
 	getenv   bool                             // the package refers to os.Getenv
@@ -170,15 +170,14 @@ func (f *finder) scanUses() {
 // package's alias of the type, in a package that imports neither os/exec
 // nor a re-exec helper, is not looked for.
 func (f *finder) canStart() bool {
-	return importsExec(f.pkg) || f.startFn || imports(f.pkg, reexecPaths[0]) || imports(f.pkg, reexecPaths[1])
+	return importsExec(f.pkg) || f.startFn || importsReexec(f.pkg)
 }
 
 // canDispatch reports whether the package may choose a role the ways
 // roles knows: on os.Args, a flag, os.Getenv, a cobra subcommand or a
 // re-exec registry.
 func (f *finder) canDispatch() bool {
-	return f.osArgs || f.getenv || imports(f.pkg, "flag") || imports(f.pkg, cobraPath) ||
-		imports(f.pkg, reexecPaths[0]) || imports(f.pkg, reexecPaths[1])
+	return f.osArgs || f.getenv || imports(f.pkg, "flag") || imports(f.pkg, cobraPath) || importsReexec(f.pkg)
 }
 
 // index fills f.decls, f.assigned, f.literals and f.cgoFiles.

@@ -429,7 +429,7 @@ func (f *finder) runs(d *Dispatch, fn ast.Expr) bool {
 //	func init() { applets["unpack"] = unpackMain }              or a helper doing that
 //	main: if run, ok := applets[filepath.Base(os.Args[0])]; ok { run(); return }
 func (f *finder) registryDispatches() []*Dispatch {
-	if !f.osArgs && !imports(f.pkg, reexecPaths[0]) && !imports(f.pkg, reexecPaths[1]) {
+	if !f.osArgs && !importsReexec(f.pkg) {
 		// No argv[0] to look a role up by and no reexec.Register: spare
 		// the two walks over every function below.
 		return nil

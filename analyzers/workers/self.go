@@ -25,6 +25,11 @@ const (
 // which moved from the docker repository to moby/sys.
 var reexecPaths = [...]string{"github.com/moby/sys/reexec", "github.com/docker/docker/pkg/reexec"}
 
+// importsReexec reports whether pkg imports a re-exec helper package.
+func importsReexec(pkg *types.Package) bool {
+	return imports(pkg, reexecPaths[0]) || imports(pkg, reexecPaths[1])
+}
+
 // isReexecFunc reports whether obj is the function name of a re-exec
 // helper package.
 func isReexecFunc(obj types.Object, name string) bool {

@@ -16,7 +16,7 @@ func main() {
 	}
 	exec.Command("git", "status").Run() // want `exec\.Command starts another program, "git", not a worker of this module`
 	shell := os.Getenv("SHELL")
-	exec.CommandContext(context.Background(), shell, "-c", "true").Run() // want `exec\.CommandContext starts another program, shell, not a worker of this module`
+	exec.CommandContext(context.Background(), shell, "-c", "true").Run()                     // want `exec\.CommandContext starts another program, shell, not a worker of this module`
 	conv := &exec.Cmd{Path: "/usr/bin/convert", Args: []string{"convert", "a.png", "b.jpg"}} // want `an exec\.Cmd literal starts another program, "/usr/bin/convert", not a worker of this module`
 	conv.Run()
 	if p, err := os.StartProcess("/bin/sync", []string{"sync"}, &os.ProcAttr{}); err == nil { // want `os\.StartProcess starts another program, "/bin/sync", not a worker of this module`
